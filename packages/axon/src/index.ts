@@ -1,2 +1,45 @@
-// Public API of the `axon` package. Filled in by the control-plane issue.
-export const AXON_PACKAGE = "axon";
+// The public API of `axon`. Named exports only, so that what is public is decided here.
+
+export type { AgentInfo } from "./agent-info.js";
+export type { Axon, CreateAxonOptions, WorkerStatus } from "./axon.js";
+export { createAxon } from "./axon.js";
+export type { AxonEventName, AxonEvents, AxonListener, ProgressEvent, WorkerRef } from "./axon-events.js";
+export type {
+  AgentConfig,
+  AxonConfig,
+  AxonConfigInput,
+  BackoffConfig,
+  RestartType,
+  SupervisorConfig,
+  SupervisorStrategy,
+} from "./config/config-schema.js";
+export type { FindPythonOptions, PythonChoice } from "./config/find-python.js";
+export { findPython } from "./config/find-python.js";
+export { CONFIG_FILE_NAMES, findConfigFile, loadConfig } from "./config/load-config.js";
+export { defineConfig, parseConfig } from "./config/parse-config.js";
+export type { AxonErrorCode, AxonErrorJSON, AxonErrorOptions } from "./errors/axon-error.js";
+export { AxonError, isAxonError } from "./errors/axon-error.js";
+export {
+  AgentNotFoundError,
+  AgentUnavailableError,
+  AxonTimeoutError,
+  AxonTimeoutError as TimeoutError,
+  ConfigError,
+  OverloadedError,
+  WorkerCrashedError,
+  WorkerStartError,
+} from "./errors/host-errors.js";
+export {
+  CancelledError,
+  InternalError,
+  InvalidRequestError,
+  ModelApiError,
+  ModelHttpError,
+  OutputValidationError,
+  UnexpectedModelBehaviorError,
+  UsageLimitExceededError,
+  UserError,
+} from "./errors/worker-errors.js";
+export type { RunOptions } from "./run/run-options.js";
+export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
+export type { WorkerLogRecord } from "./worker/control-message.js";

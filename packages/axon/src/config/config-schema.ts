@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+// The configuration's one source of truth: the zod schema below gives both the validation and
+// the types (`AxonConfigInput` as written by users, `AxonConfig` with every default filled in).
+
+const envSchema = z.record(z.string(), z.string());
+const positiveInt = z.number().int().positive();
+
+const pythonSchema = z.strictObject({
+  /** Path of the Python executable. Default: AXON_PYTHON, PYTHON_EXEC, the project venv, then `python3`. */
+  executable: z.string().min(1).optional(),
+  /** A virtualenv directory whose `bin/python` is used. Default: none (see `executable`). */
+  venv: z.string().min(1).optional(),
+  /** Working directory of the workers (where `module` paths import from). Default: the config file's directory. */
+  cwd: z.string().min(1).optional(),
+  /** Extra environment variables for every worker. Default: `{}` (the host's environment is inherited). */
+  env: envSchema.default({}),
+});
+
+const agentSchema = z.strictObject({
+  /** The pydantic-ai agent to host, as `package.module:attribute`. Required. */
+  module: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, "a spec like `package.module:agent`"),
+  /** How many worker processes serve this agent. Default: 1. */
+  instances: positiveInt.max(64).default(1),
+  /** Runs one worker serves at once; more wait in the queue. Default: 64. */
+  maxConcurrency: positiveInt.default(64),
+  /** Runs that may wait for a free slot before new ones get `OverloadedError`. Default: 1000. */
+  maxQueue: z.number().int().nonnegative().default(1000),
+  /** Model for this agent's runs (a pydantic-ai model string such as `openai-chat:gpt-4o`). Default: the agent's own. */
+  model: z.string().min(1).optional(),
+  /** Extra environment variables for this agent's workers. Default: `{}`. */
+  env: envSchema.default({}),
+  /** When to restart a worker that exited: always, only after a crash, or never. Default: `permanent`. */
+  restart: z.enum(["permanent", "transient", "temporary"]).default("permanent"),
+  /** Deadline of a run (queue time included) when the run sets none. Default: none. */
+  timeoutMs: positiveInt.optional(),
+});
+
+const backoffSchema = z.strictObject({
+  /** Delay before the first retry of a failed agent. Default: 1000 ms. */
+  initialMs: z.number().int().nonnegative().default(1000),
+  /** Cap of the exponential delay. Default: 30000 ms. */
+  maxMs: z.number().int().nonnegative().default(30_000),
+  /** Random share of each delay (0 = none, 0.2 = up to ±20 %). Default: 0.2. */
+  jitter: z.number().min(0).max(1).default(0.2),
+});
+
+const supervisorSchema = z.strictObject({
+  /** Which siblings restart when a worker exits. Default: `one_for_one`. */
+  strategy: z.enum(["one_for_one", "one_for_all", "rest_for_one"]).default("one_for_one"),
+  /** Restarts of one agent allowed within `withinMs` before it is marked `failed`. Default: 3. */
+  maxRestarts: z.number().int().nonnegative().default(3),
+  /** The window of `maxRestarts`. Default: 5000 ms. */
+  withinMs: positiveInt.default(5000),
+  /** Delays between attempts to bring a `failed` agent back. Default: 1 s doubling up to 30 s, 20 % jitter. */
+  backoff: backoffSchema.default({ initialMs: 1000, maxMs: 30_000, jitter: 0.2 }),
+  /** Uptime after which a restarted agent counts as stable and its backoff resets. Default: 30000 ms. */
+  stableAfterMs: z.number().int().nonnegative().default(30_000),
+});
+
+export const configSchema = z.strictObject({
+  /** How to run Python. Default: `{}`. */
+  python: pythonSchema.default({ env: {} }),
+  /** The agents to host, by name. Required, at least one. */
+  agents: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]+$/, "a name of letters, digits, `_` or `-`"), agentSchema)
+    .refine((agents) => Object.keys(agents).length > 0, "at least one agent"),
+  /** Restart policy of the worker tree. Default: `one_for_one`, 3 restarts in 5 s. */
+  supervisor: supervisorSchema.default(supervisorSchema.parse({})),
+  /** How long a worker may take to become ready. Default: 30000 ms. */
+  startTimeoutMs: positiveInt.default(30_000),
+});
+
+/** The configuration as written in `axon.config.ts` (defaults may be left out). */
+export type AxonConfigInput = z.input<typeof configSchema>;
+/** The configuration with every default filled in and paths resolved. */
+export type AxonConfig = Omit<z.output<typeof configSchema>, "python"> & {
+  /** As configured, with `cwd` resolved (default: the config file's directory). */
+  python: z.output<typeof pythonSchema> & { cwd: string };
+  /** Directory the config was loaded from (relative paths resolve against it). */
+  baseDir: string;
+};
+export type AgentConfig = AxonConfig["agents"][string];
+export type SupervisorConfig = AxonConfig["supervisor"];
+export type BackoffConfig = SupervisorConfig["backoff"];
+export type RestartType = AgentConfig["restart"];
+export type SupervisorStrategy = SupervisorConfig["strategy"];

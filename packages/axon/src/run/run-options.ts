@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { InvalidRequestError } from "../errors/worker-errors.js";
+
+const limit = z.number().int().nonnegative().optional();
+
+// Checked on the host before anything reaches a worker, so a bad option is a clear error naming
+// the option, not a protobuf encoding failure or a confusing Python traceback.
+const runOptionsSchema = z.strictObject({
+  messageHistory: z.array(z.unknown()).optional(),
+  modelSettings: z.record(z.string(), z.unknown()).optional(),
+  model: z.string().min(1).optional(),
+  deps: z.unknown().optional(),
+  usageLimits: z
+    .strictObject({
+      requestLimit: limit,
+      toolCallsLimit: limit,
+      inputTokensLimit: limit,
+      outputTokensLimit: limit,
+      totalTokensLimit: limit,
+    })
+    .optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "an AbortSignal").optional(),
+  timeoutMs: z.number().positive().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).max(100),
+      backoffMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
+  runId: z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, "1-128 letters, digits or `_.:-`")
+    .optional(),
+});
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Earlier messages (pydantic-ai's messages JSON, e.g. a previous result's `allMessages`). Default: none. */
+  messageHistory?: unknown[];
+  /** pydantic-ai `ModelSettings` (temperature, max_tokens...). Default: the agent's. */
+  modelSettings?: Record<string, unknown>;
+  /** Model for this run only (e.g. `openai-chat:gpt-4o`). Default: the agent's config `model`, else its own. */
+  model?: string;
+  /** The agent's deps, as JSON (validated against its `deps_type`). Default: none. */
+  deps?: unknown;
+  /** pydantic-ai usage limits. Default: none. */
+  usageLimits?: {
+    requestLimit?: number;
+    toolCallsLimit?: number;
+    inputTokensLimit?: number;
+    outputTokensLimit?: number;
+    totalTokensLimit?: number;
+  };
+  /** Aborting it cancels the run (queued or on the worker) with `CancelledError`. Default: none. */
+  signal?: AbortSignal;
+  /** Deadline of the whole run, queueing and retries included. Default: the agent's `timeoutMs`, else none. */
+  timeoutMs?: number;
+  /** Run metadata (JSON object); `traceparent` in it is sent as W3C trace context. Default: none. */
+  metadata?: Record<string, unknown>;
+  /** Retries on retryable errors: `attempts` tries in total, waiting `backoffMs` doubling. Default: 1 attempt; backoffMs 100. */
+  retry?: { attempts: number; backoffMs?: number };
+  /** The run's id (for `cancel(runId)` and logs). Default: a random UUID. */
+  runId?: string;
+}
+
+/** Validates run options; throws `InvalidRequestError` naming the bad option. */
+export function parseRunOptions(options: unknown, agent: string): RunOptions {
+  const parsed = runOptionsSchema.safeParse(options ?? {});
+  if (parsed.success) return parsed.data as RunOptions;
+  const [issue] = parsed.error.issues;
+  const field = issue?.path.map(String).join(".") ?? "";
+  return throwInvalid(agent, field, issue?.message ?? parsed.error.message);
+}
+
+function throwInvalid(agent: string, field: string, reason: string): never {
+  const message = field ? `invalid run option \`${field}\`: ${reason}` : `invalid run options: ${reason}`;
+  throw new InvalidRequestError({ message, agent, field: field || undefined });
+}

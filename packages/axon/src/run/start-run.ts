@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { isAxonError } from "../errors/axon-error.js";
+import { CancelledError } from "../errors/worker-errors.js";
+import type { AgentPool } from "../pool/agent-pool.js";
+import { buildCallMetadata, buildRunRequest } from "../transport/build-run-request.js";
+import { callWorker } from "./call-worker.js";
+import type { RunOptions } from "./run-options.js";
+import type { RunEvent, RunResult } from "./run-types.js";
+
+/** A run that has been started; the same for `run()` and `stream()`. */
+export interface StartedRun<T> {
+  runId: string;
+  result: Promise<RunResult<T>>;
+  cancel(): void;
+}
+
+export interface StartRunOptions {
+  pool: AgentPool;
+  agent: string;
+  prompt: string;
+  /** Already validated by `parseRunOptions`. */
+  options: RunOptions;
+  /** The agent's default `timeoutMs`. Default: none. */
+  agentTimeoutMs?: number;
+  /** Receives a streamed run's events; absent for a unary run. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+const DEFAULT_RETRY_BACKOFF_MS = 100;
+
+/**
+ * Starts a run with its retries: `retry.attempts` tries in total, only after a retryable error,
+ * and for a stream only while no event has reached the caller (a retry would repeat them).
+ * The deadline covers every attempt and the waits between them.
+ */
+export function startRun<T>(start: StartRunOptions): StartedRun<T> {
+  const { options, agent } = start;
+  const runId = options.runId ?? randomUUID();
+  const controller = new AbortController();
+  const cancel = () => {
+    if (!controller.signal.aborted)
+      controller.abort(new CancelledError({ message: "the run was cancelled", agent, runId }));
+  };
+  const userSignal = options.signal;
+  userSignal?.addEventListener("abort", cancel, { once: true });
+  if (userSignal?.aborted) cancel();
+
+  const timeoutMs = options.timeoutMs ?? start.agentTimeoutMs;
+  const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+  const request = buildRunRequest(agent, start.prompt, runId, options);
+  let delivered = false;
+  const onEvent =
+    start.onEvent &&
+    ((event: RunEvent) => {
+      delivered = true;
+      start.onEvent?.(event);
+    });
+
+  const attempts = options.retry?.attempts ?? 1;
+  const backoffMs = options.retry?.backoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
+  const attempt = async (n: number): Promise<RunResult<T>> => {
+    try {
+      const metadata = buildCallMetadata(options);
+      return await callWorker<T>({
+        ...start,
+        runId,
+        request,
+        metadata,
+        signal: controller.signal,
+        deadline,
+        timeoutMs,
+        onEvent,
+      });
+    } catch (error) {
+      const wait = backoffMs * 2 ** (n - 1);
+      const canRetry =
+        n < attempts &&
+        isAxonError(error) &&
+        error.retryable &&
+        !delivered &&
+        !controller.signal.aborted &&
+        (deadline === undefined || Date.now() + wait < deadline);
+      if (!canRetry) throw error;
+      await sleep(wait, controller.signal);
+      return attempt(n + 1);
+    }
+  };
+  const result = attempt(1).finally(() => userSignal?.removeEventListener("abort", cancel));
+  return { runId, result, cancel };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

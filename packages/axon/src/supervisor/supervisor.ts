@@ -1,0 +1,203 @@
+import type { Logger } from "pino";
+import type { AxonEventEmitter, ProgressEvent } from "../axon-events.js";
+import type { SupervisorConfig } from "../config/config-schema.js";
+import type { AxonError } from "../errors/axon-error.js";
+import { AgentUnavailableError } from "../errors/host-errors.js";
+import {
+  createWorkerProcess,
+  type ExitInfo,
+  type ReadyWorker,
+  type WorkerProcess,
+} from "../worker/worker-process.js";
+import { type AgentRecovery, createAgentRecovery } from "./agent-recovery.js";
+import { childrenToRestart, shouldRestart } from "./restart-strategy.js";
+import { currentWorker, type WorkerChild } from "./worker-child.js";
+
+/** What the supervisor tells the routing side; it never touches pools itself. */
+export interface SupervisorHooks {
+  /** A worker is ready: add it to its agent's pool. */
+  workerUp(child: WorkerChild, worker: WorkerProcess, ready: ReadyWorker): void;
+  /** A worker is gone (or going): take it out of its pool. */
+  workerDown(child: WorkerChild): void;
+  /** An agent stopped taking runs (`reason` says why) or resumed (`reason` undefined). */
+  agentAvailability(agent: string, reason: string | undefined): void;
+}
+
+export interface SupervisorOptions {
+  /** The children, in start order (config order, then instance order). */
+  children: WorkerChild[];
+  config: SupervisorConfig;
+  /** How long a worker may take to become ready. Default: 30000 ms. */
+  startTimeoutMs?: number;
+  /** How long a sibling stopped by one_for_all / rest_for_one may drain. Default: 5000 ms. */
+  siblingStopMs?: number;
+  logger: Logger;
+  events: AxonEventEmitter;
+  hooks: SupervisorHooks;
+}
+
+export interface Supervisor {
+  readonly children: readonly WorkerChild[];
+  /** Starts every child; rejects with the first `WorkerStartError` after stopping the rest. */
+  start(onProgress?: (event: ProgressEvent) => void): Promise<void>;
+  /** Restarts every worker of `agent` (also brings a `failed` agent back now). */
+  restartAgent(agent: string): Promise<void>;
+  /** Stops every child: SIGTERM, then SIGKILL after `timeoutMs`. No restarts after this. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { children, config, logger, events, hooks } = options;
+  const siblingStopMs = options.siblingStopMs ?? 5000;
+  let closing = false;
+
+  /** Starts a new process in `child`; resolves when it is ready. */
+  const launch = async (child: WorkerChild, state: "starting" | "restarting"): Promise<ReadyWorker> => {
+    const worker: WorkerProcess = createWorkerProcess({
+      ...child.command,
+      id: child.id,
+      startTimeoutMs: options.startTimeoutMs,
+      logger,
+      onLog: (record) => events.emit("log", record),
+      onExit: (exit) => onExit(child, worker, exit),
+    });
+    child.lifecycle = state === "starting" ? { state, worker } : { state, worker };
+    const ready = await worker.start();
+    if (currentWorker(child) !== worker || closing) {
+      await worker.stop(0);
+      throw new AgentUnavailableError({
+        message: `worker ${child.id} was stopped while starting`,
+        agent: child.agent,
+      });
+    }
+    child.lifecycle = { state: "ready", worker, ready };
+    hooks.workerUp(child, worker, ready);
+    events.emit("worker-started", {
+      agent: child.agent,
+      instance: child.instance,
+      pid: ready.pid,
+      address: ready.address,
+    });
+    return ready;
+  };
+
+  /** Stops `child`'s process on purpose (its exit is then not a crash). */
+  const halt = async (child: WorkerChild, timeoutMs: number, next: "stopped" | "failed" | "restarting") => {
+    const worker = currentWorker(child);
+    child.lifecycle = { state: next } as WorkerChild["lifecycle"];
+    hooks.workerDown(child);
+    if (!worker) return;
+    child.stopping.add(worker);
+    await worker.stop(timeoutMs);
+  };
+
+  const relaunch = async (child: WorkerChild): Promise<void> => {
+    child.restarts += 1;
+    const ready = await launch(child, "restarting");
+    const { agent, instance, restarts } = child;
+    events.emit("worker-restarted", { agent, instance, pid: ready.pid, restarts });
+  };
+
+  const recovery: AgentRecovery = createAgentRecovery({
+    config,
+    logger,
+    events,
+    hooks,
+    childrenOf: (agent) => children.filter((child) => child.agent === agent),
+    halt: (child) => halt(child, siblingStopMs, "failed"),
+    relaunch,
+    isClosing: () => closing,
+  });
+
+  const onExit = (child: WorkerChild, worker: WorkerProcess, exit: ExitInfo) => {
+    const expected = child.stopping.has(worker) || closing;
+    const wasReady = child.lifecycle.state === "ready" && child.lifecycle.worker === worker;
+    events.emit("worker-exited", {
+      agent: child.agent,
+      instance: child.instance,
+      pid: worker.pid,
+      ...exit,
+      expected,
+    });
+    // A worker that never got ready is reported by whoever launched it, not restarted here.
+    if (expected || !wasReady) return;
+    hooks.workerDown(child);
+    logger.warn(
+      { agent: child.agent, worker: child.id, ...exit, stderr: worker.stderr().slice(-2000) },
+      "worker exited",
+    );
+    if (!shouldRestart(child.config.restart, exit)) {
+      child.lifecycle = { state: "stopped" };
+      recovery.checkStopped(child.agent);
+      return;
+    }
+    if (!recovery.allowRestart(child.agent)) {
+      void recovery.fail(
+        child.agent,
+        `restarted more than ${config.maxRestarts} times within ${config.withinMs} ms`,
+      );
+      return;
+    }
+    child.lifecycle = { state: "restarting" };
+    void restartSet(childrenToRestart(children, child, config.strategy), child);
+  };
+
+  /** Stops the live siblings in `set`, then starts the set again in order. */
+  const restartSet = async (set: WorkerChild[], exited: WorkerChild) => {
+    const siblings = set.filter(
+      (c) => c !== exited && c.lifecycle.state !== "failed" && c.lifecycle.state !== "stopped",
+    );
+    await Promise.all(siblings.map((sibling) => halt(sibling, siblingStopMs, "restarting")));
+    const toStart = set.filter(
+      (c) => c === exited || (siblings.includes(c) && c.config.restart !== "temporary"),
+    );
+    for (const sibling of siblings) if (!toStart.includes(sibling)) sibling.lifecycle = { state: "stopped" };
+    await Promise.all(
+      toStart.map((child) =>
+        relaunch(child).catch((error: AxonError) => {
+          if (closing || child.lifecycle.state === "failed") return;
+          // A worker that cannot boot is not retried in a tight loop: the agent fails and backs off.
+          void recovery.fail(child.agent, error.message, error);
+        }),
+      ),
+    );
+  };
+
+  return {
+    children,
+    async start(onProgress) {
+      const started = Date.now();
+      const results = await Promise.allSettled(
+        children.map(async (child) => {
+          onProgress?.({ type: "worker-starting", agent: child.agent, instance: child.instance });
+          const ready = await launch(child, "starting");
+          const elapsedMs = Date.now() - started;
+          onProgress?.({
+            type: "worker-ready",
+            agent: child.agent,
+            instance: child.instance,
+            pid: ready.pid,
+            elapsedMs,
+          });
+        }),
+      );
+      const failure = results.find((result) => result.status === "rejected");
+      if (failure) {
+        await this.stop(1000);
+        throw failure.reason;
+      }
+      onProgress?.({ type: "ready", elapsedMs: Date.now() - started });
+    },
+    async restartAgent(agent) {
+      const own = children.filter((child) => child.agent === agent);
+      recovery.cancelRetry(agent);
+      await Promise.all(own.map((child) => halt(child, siblingStopMs, "restarting")));
+      await recovery.bringBack(agent);
+    },
+    async stop(timeoutMs) {
+      closing = true;
+      recovery.dispose();
+      await Promise.all(children.map((child) => halt(child, timeoutMs, "stopped")));
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { type ChannelOptions, credentials, Metadata } from "@grpc/grpc-js";
+import { AgentServiceClient } from "../gen/axon/v1/agent_service.js";
+import type { DescribeResponse } from "../gen/axon/v1/describe.js";
+import { HealthCheckResponse_ServingStatus, HealthClient } from "../gen/grpc/health/v1/health.js";
+
+/** The gRPC clients of one worker, sharing one channel (one HTTP/2 connection). */
+export interface WorkerClient {
+  readonly address: string;
+  readonly agentService: AgentServiceClient;
+  /** Resolves when `grpc.health.v1` answers SERVING for AgentService; rejects otherwise. */
+  checkHealth(timeoutMs: number): Promise<void>;
+  describe(timeoutMs: number): Promise<DescribeResponse>;
+  close(): void;
+}
+
+export interface WorkerClientOptions {
+  /** Largest message sent or received. Default: 64 MiB (long message histories). */
+  maxMessageBytes?: number;
+}
+
+const AGENT_SERVICE = "axon.v1.AgentService";
+
+/** Opens a client to a worker at `address`: `unix:/abs/path.sock`, or `host:port` (plaintext). */
+export function createWorkerClient(address: string, options: WorkerClientOptions = {}): WorkerClient {
+  const maxBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  const channelOptions: ChannelOptions = {
+    "grpc.max_receive_message_length": maxBytes,
+    "grpc.max_send_message_length": maxBytes,
+    // Keepalive pings only help across networks and NATs; a Unix socket has neither, and the
+    // worker's exit is seen directly by the supervisor.
+    "grpc.keepalive_time_ms": -1,
+    // A worker that went away is replaced by a new client; do not wait long to notice.
+    "grpc.initial_reconnect_backoff_ms": 100,
+    "grpc.max_reconnect_backoff_ms": 1000,
+  };
+  const agentService = new AgentServiceClient(address, credentials.createInsecure(), channelOptions);
+  const health = new HealthClient(address, credentials.createInsecure(), {
+    ...channelOptions,
+    channelOverride: agentService.getChannel(),
+  });
+  const deadline = (timeoutMs: number) => ({ deadline: Date.now() + timeoutMs });
+  return {
+    address,
+    agentService,
+    checkHealth(timeoutMs) {
+      return new Promise((resolve, reject) => {
+        health.check({ service: AGENT_SERVICE }, new Metadata(), deadline(timeoutMs), (error, response) => {
+          if (error) reject(error);
+          else if (response.status !== HealthCheckResponse_ServingStatus.SERVING) {
+            reject(new Error(`health check answered ${HealthCheckResponse_ServingStatus[response.status]}`));
+          } else resolve();
+        });
+      });
+    },
+    describe(timeoutMs) {
+      return new Promise((resolve, reject) => {
+        agentService.describe({}, new Metadata(), deadline(timeoutMs), (error, response) => {
+          if (error) reject(error);
+          else resolve(response);
+        });
+      });
+    },
+    close() {
+      agentService.close();
+    },
+  };
+}

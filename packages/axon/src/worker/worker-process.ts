@@ -1,0 +1,220 @@
+import type { ChildProcess } from "node:child_process";
+import type { Readable } from "node:stream";
+import type { Logger } from "pino";
+import type { DescribeResponse } from "../gen/axon/v1/describe.js";
+import { createWorkerClient, type WorkerClient } from "../transport/worker-client.js";
+import { type ControlMessage, parseControlMessage, type WorkerLogRecord } from "./control-message.js";
+import { createTailBuffer, splitLines } from "./line-splitter.js";
+import { CONTROL_FD, spawnWorker, type WorkerCommand } from "./spawn-worker.js";
+import { startError } from "./start-error.js";
+
+/** How a worker process ended. */
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A worker that completed its handshake. */
+export interface ReadyWorker {
+  pid: number;
+  address: string;
+  client: WorkerClient;
+  describe: DescribeResponse;
+  readyAt: number;
+}
+
+/** The lifecycle of one OS process; a restart is a new `WorkerProcess`. */
+export type WorkerLifecycle =
+  | { state: "starting"; since: number }
+  | ({ state: "ready" } & ReadyWorker)
+  | { state: "stopping"; since: number }
+  | ({ state: "exited" } & ExitInfo);
+
+export interface WorkerProcessOptions extends WorkerCommand {
+  /** Name in logs and errors, e.g. `echo-0`. */
+  id: string;
+  /** How long the handshake may take. Default: 30000 ms. */
+  startTimeoutMs?: number;
+  /** Host logger; records are tagged with agent and pid. */
+  logger: Logger;
+  /** Called for each Python log record. Default: none. */
+  onLog?: (record: WorkerLogRecord) => void;
+  /** Called once when the process has exited, whoever ended it. Default: none. */
+  onExit?: (info: ExitInfo) => void;
+}
+
+export interface WorkerProcess {
+  readonly id: string;
+  readonly pid: number | undefined;
+  state(): WorkerLifecycle["state"];
+  lifecycle(): WorkerLifecycle;
+  /** Resolves once the worker is ready and healthy; rejects with `WorkerStartError`. Call once. */
+  start(): Promise<ReadyWorker>;
+  /** SIGTERM (the worker drains), then SIGKILL after `timeoutMs`; resolves on exit. */
+  stop(timeoutMs: number): Promise<ExitInfo>;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<ExitInfo>;
+  /** The last ~64 KiB of stderr. */
+  stderr(): string;
+}
+
+export function createWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const stderrTail = createTailBuffer();
+  let lifecycle: WorkerLifecycle = { state: "starting", since: Date.now() };
+  let child: ChildProcess | undefined;
+  let fatal: Extract<ControlMessage, { type: "fatal" }> | undefined;
+  let resolveExit: (info: ExitInfo) => void = () => {};
+  const exited = new Promise<ExitInfo>((resolve) => {
+    resolveExit = resolve;
+  });
+  let log = options.logger.child({ agent: options.agent, worker: options.id });
+
+  const onControl = (
+    message: ControlMessage,
+    onReady: (m: Extract<ControlMessage, { type: "ready" }>) => void,
+  ) => {
+    if (message.type === "ready") onReady(message);
+    else if (message.type === "fatal") fatal = message;
+    else emitLog(message);
+  };
+
+  const emitLog = (message: Extract<ControlMessage, { type: "log" }>) => {
+    const record: WorkerLogRecord = {
+      level: message.level,
+      logger: message.logger,
+      message: message.message,
+      agent: message.agent ?? options.agent,
+      pid: child?.pid,
+      runId: message.run_id,
+      time: Math.round((message.time ?? Date.now() / 1000) * 1000),
+      ...(message.exc ? { exc: message.exc } : {}),
+    };
+    const level = pinoLevel(message.level);
+    log[level]({ logger: record.logger, runId: record.runId, exc: record.exc }, record.message);
+    options.onLog?.(record);
+  };
+
+  const start = (): Promise<ReadyWorker> =>
+    new Promise<ReadyWorker>((resolve, reject) => {
+      let settled = false;
+      const fail = (reason: { exit?: ExitInfo; timedOut?: boolean; cause?: unknown }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (lifecycle.state !== "exited") child?.kill("SIGKILL");
+        // Give the process a moment to exit so its last stderr lines are in the error.
+        const exitSoon = Promise.race([
+          exited,
+          new Promise<undefined>((r) => setTimeout(r, 1000, undefined)),
+        ]);
+        void exitSoon.then((exit) => {
+          reject(
+            startError({
+              ...options,
+              ...reason,
+              exit: reason.exit ?? exit,
+              fatal,
+              stderr: stderrTail.text(),
+            }),
+          );
+        });
+      };
+      const startedAt = Date.now();
+      const timer = setTimeout(() => fail({ timedOut: true }), startTimeoutMs);
+      try {
+        child = spawnWorker(options);
+      } catch (cause) {
+        fail({ cause });
+        return;
+      }
+      log = log.child({ pid: child.pid });
+      child.on("error", (cause) => fail({ cause }));
+      child.on("exit", (exitCode, signal) => {
+        const info = { exitCode, signal };
+        if (lifecycle.state === "ready") lifecycle.client.close();
+        lifecycle = { state: "exited", ...info };
+        log.debug(info, "worker exited");
+        resolveExit(info);
+        options.onExit?.(info);
+        fail({ exit: info });
+      });
+      splitLines(child.stdout as Readable, (line) => log.info({ stream: "stdout" }, line));
+      splitLines(child.stderr as Readable, (line) => {
+        stderrTail.push(line);
+        log.debug({ stream: "stderr" }, line);
+      });
+      const control = child.stdio[CONTROL_FD] as Readable;
+      splitLines(control, (line) => {
+        const message = parseControlMessage(line);
+        if (message)
+          onControl(
+            message,
+            (ready) => void handshake(ready.address).then(finish, (cause) => fail({ cause })),
+          );
+      });
+
+      const handshake = async (address: string) => {
+        const client = createWorkerClient(address);
+        try {
+          const remaining = () => Math.max(1, startTimeoutMs - (Date.now() - startedAt));
+          await client.checkHealth(remaining());
+          const describe = await client.describe(remaining());
+          return { client, describe, address };
+        } catch (error) {
+          client.close();
+          throw error;
+        }
+      };
+      const finish = (ready: { client: WorkerClient; describe: DescribeResponse; address: string }) => {
+        if (settled || lifecycle.state !== "starting" || child?.pid === undefined) {
+          ready.client.close();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        const worker: ReadyWorker = { ...ready, pid: child.pid, readyAt: Date.now() };
+        lifecycle = { state: "ready", ...worker };
+        log.debug({ address: ready.address }, "worker ready");
+        resolve(worker);
+      };
+    });
+
+  return {
+    id: options.id,
+    get pid() {
+      return child?.pid;
+    },
+    state: () => lifecycle.state,
+    lifecycle: () => lifecycle,
+    start,
+    exited,
+    stderr: () => stderrTail.text(),
+    async stop(timeoutMs) {
+      if (!child || lifecycle.state === "exited") return exited;
+      if (lifecycle.state === "ready") lifecycle.client.close();
+      lifecycle = { state: "stopping", since: Date.now() };
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child?.kill("SIGKILL"), timeoutMs);
+      const info = await exited;
+      clearTimeout(timer);
+      return info;
+    },
+  };
+}
+
+function pinoLevel(level: string): "debug" | "info" | "warn" | "error" | "fatal" {
+  switch (level.toUpperCase()) {
+    case "DEBUG":
+      return "debug";
+    case "WARNING":
+    case "WARN":
+      return "warn";
+    case "ERROR":
+      return "error";
+    case "CRITICAL":
+      return "fatal";
+    default:
+      return "info";
+  }
+}
