@@ -1,0 +1,1 @@
+"""Axon examples; `examples.agents.<name>:agent` are the demo agents (also the integration fixtures)."""

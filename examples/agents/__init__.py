@@ -1,0 +1,1 @@
+"""Offline, deterministic demo agents: each module's `agent` runs on a scripted `FunctionModel`."""

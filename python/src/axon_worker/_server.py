@@ -1,0 +1,86 @@
+"""The worker's lifetime: bind, serve, announce readiness, then stop cleanly on signal, EOF or orphaning."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2
+from pydantic_ai.agent import AbstractAgent
+
+from ._address import bind
+from ._cli import Options
+from ._control import ControlChannel
+from ._describe import versions
+from ._lifeline import watch_parent, watch_stdin
+from ._run import ModelCache
+from ._service import AgentService
+from ._wire import AGENT_SERVICE, Health, add_agent_service, add_health_service
+
+__all__ = ["serve"]
+
+logger = logging.getLogger("axon_worker.server")
+
+SERVING = health_pb2.HealthCheckResponse.SERVING
+
+
+async def serve(options: Options, agents: dict[str, AbstractAgent[Any, Any]], control: ControlChannel) -> int:
+    """Serve until told to stop; returns the exit code. Raises `BindError` before anything is served."""
+    loop = asyncio.get_running_loop()
+    service = AgentService(agents, ModelCache(options.model))
+    server = grpc.aio.server()
+    add_agent_service(server, service)
+    health = add_health_service(server)
+    listener = bind(server, options.listen)
+    try:
+        await server.start()
+        await health.set("", SERVING)
+        await health.set(AGENT_SERVICE, SERVING)
+        # Only now, with the server accepting calls and health SERVING, may the host connect.
+        control.send(
+            {
+                "type": "ready",
+                "address": listener.address,
+                "pid": os.getpid(),
+                "agents": list(agents),
+                "versions": versions(),
+            }
+        )
+        stopped: asyncio.Future[str] = loop.create_future()
+
+        def stop(reason: str) -> None:
+            if not stopped.done():
+                stopped.set_result(reason)
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
+        watch_stdin(loop, stop)
+        parent_watch = asyncio.create_task(watch_parent(options.parent_pid, stop))
+        reason = await stopped
+        parent_watch.cancel()
+        await _drain(server, health, service, reason, options.grace)
+    finally:
+        listener.cleanup()
+    return 0
+
+
+async def _drain(
+    server: grpc.aio.Server, health: Health, service: AgentService, reason: str, grace: float
+) -> None:
+    """Stop accepting, let in-flight runs finish within `grace` (signals only), cancel the rest.
+
+    When the host is gone nobody waits for results, so runs are cancelled at once. We wait for our
+    own runs rather than for every RPC, so an open health `Watch` stream cannot hold up the exit.
+    """
+    grace = grace if reason in ("SIGTERM", "SIGINT") else 0.0
+    logger.info("stopping (%s): %d run(s) in flight, grace %.1fs", reason, service.active_runs, grace)
+    await health.enter_graceful_shutdown()
+    stopping = asyncio.create_task(server.stop(grace))
+    if not await service.wait_idle(grace):
+        logger.warning("grace period over: cancelling %d run(s)", service.active_runs)
+    await server.stop(0)  # a shorter grace in a second call wins: cancels what is left
+    await stopping

@@ -1,0 +1,137 @@
+"""The `axon.v1.AgentService` handlers: Run, RunStream, Describe.
+
+Each call runs in its own grpc.aio task on the one event loop; when the client cancels or the
+deadline passes, grpc cancels that task and with it the pydantic-ai run (and its tool calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Generator
+from typing import Any, NoReturn
+
+import grpc
+from pydantic_ai.agent import AbstractAgent
+
+from ._control import RunLogContext, run_log_context
+from ._describe import describe
+from ._errors import ERROR_METADATA_KEY, Failure, agent_not_found, classify
+from ._events import EventTranslator
+from ._proto.axon.v1 import describe_pb2, run_pb2
+from ._result import to_response
+from ._run import ModelCache, build_run_kwargs, run_id_of
+
+__all__ = ["AgentService"]
+
+logger = logging.getLogger("axon_worker.service")
+
+RunContext = grpc.aio.ServicerContext[run_pb2.RunRequest, run_pb2.RunResponse]
+StreamContext = grpc.aio.ServicerContext[run_pb2.RunRequest, run_pb2.RunEvent]
+
+
+class _NotFound(Exception):
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.status_message)
+        self.failure = failure
+
+
+def _traceparent(context: grpc.aio.ServicerContext[Any, Any]) -> str | None:
+    for key, value in context.invocation_metadata() or ():
+        if key == "traceparent" and isinstance(value, str):
+            return value
+    return None
+
+
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], failure: Failure) -> NoReturn:
+    trailer = ((ERROR_METADATA_KEY, failure.detail.SerializeToString()),)
+    await context.abort(failure.code, failure.status_message, trailing_metadata=trailer)
+    raise AssertionError("unreachable: abort raises")  # pragma: no cover
+
+
+class AgentService:
+    def __init__(self, agents: dict[str, AbstractAgent[Any, Any]], models: ModelCache) -> None:
+        self._agents = agents
+        self._models = models
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def active_runs(self) -> int:
+        return self._active
+
+    async def wait_idle(self, seconds: float) -> bool:
+        """Wait until no run is in flight (for draining); False if `seconds` passed first."""
+        if self._active == 0:
+            return True
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def _run_scope(
+        self, request: run_pb2.RunRequest, context: grpc.aio.ServicerContext[Any, Any], run_id: str
+    ) -> Generator[None]:
+        """Counts the run in flight and tags its log records; logs how it ended if it was cancelled."""
+        self._active += 1
+        self._idle.clear()
+        token = run_log_context.set(RunLogContext(run_id, request.agent, _traceparent(context)))
+        try:
+            yield
+        except asyncio.CancelledError:
+            reason = "deadline exceeded" if context.time_remaining() <= 0 else "cancelled"
+            logger.info("run %s: %s, run task cancelled", run_id, reason)
+            raise
+        finally:
+            run_log_context.reset(token)
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    def _agent(self, name: str, run_id: str) -> AbstractAgent[Any, Any]:
+        agent = self._agents.get(name)
+        if agent is None:
+            raise _NotFound(agent_not_found(name, list(self._agents), run_id))
+        return agent
+
+    def _failure(self, error: Exception, request: run_pb2.RunRequest, run_id: str) -> Failure:
+        if isinstance(error, _NotFound):
+            return error.failure
+        failure = classify(error, agent=request.agent, run_id=run_id)
+        logger.warning("run %s failed: %s", run_id, failure.status_message, exc_info=error)
+        return failure
+
+    async def Run(self, request: run_pb2.RunRequest, context: RunContext) -> run_pb2.RunResponse:
+        run_id = run_id_of(request)
+        with self._run_scope(request, context, run_id):
+            try:
+                agent = self._agent(request.agent, run_id)
+                result = await agent.run(**build_run_kwargs(agent, request, run_id, self._models))
+                return to_response(result)
+            except Exception as error:
+                await _abort(context, self._failure(error, request, run_id))
+
+    async def RunStream(self, request: run_pb2.RunRequest, context: StreamContext) -> None:
+        run_id = run_id_of(request)
+        with self._run_scope(request, context, run_id):
+            try:
+                agent = self._agent(request.agent, run_id)
+                kwargs = build_run_kwargs(agent, request, run_id, self._models)
+                translator = EventTranslator()
+                async with agent.run_stream_events(**kwargs) as events:
+                    async for event in events:
+                        for message in translator.translate(event):
+                            await context.write(message)
+            except Exception as error:
+                await _abort(context, self._failure(error, request, run_id))
+
+    async def Describe(
+        self,
+        request: describe_pb2.DescribeRequest,
+        context: grpc.aio.ServicerContext[describe_pb2.DescribeRequest, describe_pb2.DescribeResponse],
+    ) -> describe_pb2.DescribeResponse:
+        return describe(self._agents, self._models.default)
