@@ -11,4 +11,8 @@ step("python/.venv from uv.lock", uv, ["sync", "--frozen", "--project", join(rep
 if (existsSync(join(repoRoot, "packages/axon/tsconfig.build.json"))) {
   step("build packages/axon", "npm", ["run", "build", "--silent", "--workspace", "axon"]);
 }
+// The dashboard `axon serve` shows at `/` (Vite, bundled: no CDN at run time).
+if (existsSync(join(repoRoot, "packages/dashboard/index.html"))) {
+  step("build packages/dashboard", "npm", ["run", "build", "--silent", "--workspace", "axon-dashboard"]);
+}
 console.log("[axon setup] done");

@@ -1,0 +1,90 @@
+// The gateway as a Hono app over an `Axon`: routes, auth, JSON errors. `serveGateway` puts it
+// on a socket; tests and embedders can call `app.fetch` directly.
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { GatewayAxon } from "./axon-types.js";
+import { bearerAuth } from "./bearer-auth.js";
+import { type GatewayContext, type GatewayLogger, silentLogger } from "./gateway-context.js";
+import { GatewayMetrics } from "./gateway-metrics.js";
+import { HttpError, toErrorResponse } from "./http-error.js";
+import { LiveEvents } from "./live-events.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";
+import { agentRoutes } from "./routes/agent-routes.js";
+import { chatRoute } from "./routes/chat-route.js";
+import { dashboardRoutes, defaultDashboardDir, isDashboardPath } from "./routes/dashboard-routes.js";
+import { eventsRoute } from "./routes/events-route.js";
+import { healthRoutes } from "./routes/health-routes.js";
+import { metaRoutes } from "./routes/meta-routes.js";
+import { runRoutes } from "./routes/run-routes.js";
+import { streamRoute } from "./routes/stream-route.js";
+
+export interface GatewayOptions {
+  /** The running Axon whose agents are served. The gateway never closes it. */
+  axon: GatewayAxon;
+  /** Bearer token required on every route but /healthz and the dashboard's files. Default: none. */
+  token?: string | undefined;
+  /** Largest request body accepted, in bytes; more is a 413. Default: 1 MiB. */
+  maxBodyBytes?: number;
+  /** Origins allowed to call the API from a browser (CORS), e.g. a `useChat` app. Default: none. */
+  corsOrigins?: string[];
+  /** Where the built dashboard is. Default: packages/dashboard/dist. */
+  dashboardDir?: string;
+  /** Period of status snapshots on /v1/events. Default: 1000 ms. */
+  statusIntervalMs?: number;
+  /** Logs requests that failed on the server side. Default: silent. */
+  logger?: GatewayLogger;
+}
+
+export interface Gateway {
+  /** The Hono app; `app.fetch` is a standard `(Request) => Response` handler. */
+  app: Hono;
+  /** Detaches from the Axon's events and stops the live feed (the Axon keeps running). */
+  close(): void;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const logger = options.logger ?? silentLogger;
+  const live = new LiveEvents(options.axon, { statusIntervalMs: options.statusIntervalMs });
+  const context: GatewayContext = {
+    axon: options.axon,
+    metrics: new GatewayMetrics(),
+    live,
+    logger,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  };
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500 && !(error instanceof HttpError)) {
+      logger.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
+    }
+    if (status === 429) c.header("Retry-After", "1");
+    return c.json(body, status as 400);
+  });
+  app.notFound((c) => {
+    const { status, body } = toErrorResponse(
+      new HttpError(404, "not_found", `no route ${c.req.method} ${c.req.path}`),
+    );
+    return c.json(body, status as 404);
+  });
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    app.use("*", cors({ origin: options.corsOrigins, exposeHeaders: ["X-Axon-Run-Id"], maxAge: 600 }));
+  }
+  if (options.token) {
+    const publicPaths = (path: string) => path === "/healthz" || isDashboardPath(path);
+    app.use("*", bearerAuth({ token: options.token, publicPaths }));
+  }
+
+  healthRoutes(app, context);
+  agentRoutes(app, context);
+  runRoutes(app, context);
+  streamRoute(app, context);
+  chatRoute(app, context);
+  eventsRoute(app, context);
+  metaRoutes(app, context);
+  dashboardRoutes(app, options.dashboardDir ?? defaultDashboardDir);
+
+  return { app, close: () => live.close() };
+}

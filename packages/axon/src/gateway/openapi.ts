@@ -1,0 +1,154 @@
+// The OpenAPI 3.1 document, generated from the zod schemas that validate the requests
+// (request-schemas.ts) and describe the responses (response-schemas.ts).
+import { z } from "zod";
+import { chatRequestSchema, runRequestSchema } from "./request-schemas.js";
+import {
+  agentSchema,
+  cancelResponseSchema,
+  errorResponseSchema,
+  healthSchema,
+  restartResponseSchema,
+  runResponseSchema,
+} from "./response-schemas.js";
+
+type Schema = z.ZodType;
+
+const json = (schema: Schema, description: string) => ({
+  description,
+  content: { "application/json": { schema: toSchema(schema) } },
+});
+const sse = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
+  description,
+  headers: { "X-Axon-Run-Id": { schema: { type: "string" } }, ...extraHeaders },
+  content: { "text/event-stream": { schema: { type: "string" } } },
+});
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: "#/components/responses/Error" }]));
+const agentParam = {
+  name: "name",
+  in: "path",
+  required: true,
+  schema: { type: "string" },
+  description: "Agent name",
+};
+const body = (schema: Schema) => ({
+  required: true,
+  content: { "application/json": { schema: toSchema(schema) } },
+});
+
+function toSchema(schema: Schema): unknown {
+  // `io: "input"` documents what a client may send (defaults optional), and no `$schema` key
+  // inside an OpenAPI document.
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+const runErrors = errors(400, 401, 404, 413, 422, 429, 499, 500, 502, 503, 504);
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Axon gateway",
+      version: "1",
+      description: "Run supervised pydantic-ai agents over HTTP.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      responses: { Error: json(errorResponseSchema, "An error: `{error: {code, message, retryable, ...}}`") },
+    },
+    // Applies only when the gateway was started with a token.
+    security: [{ bearer: [] }],
+    paths: {
+      "/healthz": {
+        get: {
+          summary: "Ready when every agent has a ready worker",
+          security: [],
+          responses: {
+            200: json(healthSchema, "Every agent ready"),
+            503: json(healthSchema, "Some agent is not"),
+          },
+        },
+      },
+      "/v1/agents": {
+        get: {
+          summary: "Agents with their schemas, tools and live worker status",
+          responses: { 200: json(z.object({ agents: z.array(agentSchema) }), "The agents"), ...errors(401) },
+        },
+      },
+      "/v1/agents/{name}": {
+        get: {
+          summary: "One agent",
+          parameters: [agentParam],
+          responses: { 200: json(agentSchema, "The agent"), ...errors(401, 404) },
+        },
+      },
+      "/v1/agents/{name}/run": {
+        post: {
+          summary: "Run the agent and wait for its result",
+          parameters: [agentParam],
+          requestBody: body(runRequestSchema),
+          responses: { 200: json(runResponseSchema, "The run's result"), ...runErrors },
+        },
+      },
+      "/v1/agents/{name}/stream": {
+        post: {
+          summary: "Run the agent, streaming each RunEvent as an SSE event (then `result` or `error`)",
+          parameters: [agentParam],
+          requestBody: body(runRequestSchema),
+          responses: {
+            200: sse(
+              "Events: start, text-delta, output-delta, thinking-delta, tool-call, tool-result, result | error",
+            ),
+            ...runErrors,
+          },
+        },
+      },
+      "/v1/agents/{name}/chat": {
+        post: {
+          summary: "AI SDK 5 UI message stream (v1), for `useChat`",
+          parameters: [agentParam],
+          requestBody: body(chatRequestSchema),
+          responses: {
+            200: sse("UI message chunks, then `data: [DONE]`", {
+              "x-vercel-ai-ui-message-stream": { schema: { type: "string", const: "v1" } },
+            }),
+            ...runErrors,
+          },
+        },
+      },
+      "/v1/agents/{name}/restart": {
+        post: {
+          summary: "Restart the agent's workers",
+          parameters: [agentParam],
+          responses: { 200: json(restartResponseSchema, "Restarted"), ...errors(401, 404, 503) },
+        },
+      },
+      "/v1/runs/{runId}/cancel": {
+        post: {
+          summary: "Cancel a run in flight or queued",
+          parameters: [{ name: "runId", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: json(cancelResponseSchema, "Cancelled"), ...errors(401, 404) },
+        },
+      },
+      "/v1/events": {
+        get: {
+          summary: "Live SSE feed: status, log and worker events",
+          responses: { 200: sse("Events"), ...errors(401) },
+        },
+      },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics",
+          responses: {
+            200: { description: "Text format 0.0.4", content: { "text/plain": {} } },
+            ...errors(401),
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// The request bodies, as zod schemas. They validate requests and, through `z.toJSONSchema`,
+// they are the OpenAPI document (openapi.ts): one source, so the two cannot drift.
+import { z } from "zod";
+
+const count = z.number().int().nonnegative();
+
+export const usageLimitsSchema = z
+  .strictObject({
+    requestLimit: count.optional(),
+    toolCallsLimit: count.optional(),
+    inputTokensLimit: count.optional(),
+    outputTokensLimit: count.optional(),
+    totalTokensLimit: count.optional(),
+  })
+  .describe("pydantic-ai `UsageLimits`; the run fails with `usage_limit_exceeded` past any of them");
+
+/** The options every run takes, mirroring `axon.run`'s `RunOptions` (minus `signal`). */
+export const runOptionsShape = {
+  model: z.string().min(1).optional().describe("Override the agent's model, e.g. `openai:gpt-4o`"),
+  modelSettings: z.record(z.string(), z.unknown()).optional().describe("pydantic-ai `ModelSettings`"),
+  deps: z
+    .unknown()
+    .optional()
+    .describe("The agent's dependencies, validated by the worker against `depsSchema`"),
+  usageLimits: usageLimitsSchema.optional(),
+  timeoutMs: z.number().positive().optional().describe("Deadline of the whole run, queueing included"),
+  metadata: z.record(z.string(), z.unknown()).optional().describe("Free-form, passed to the run"),
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).max(100),
+      backoffMs: z.number().int().min(0).optional(),
+    })
+    .optional()
+    .describe("Retry on retryable errors (worker crashed, overloaded, unavailable)"),
+  runId: z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, "1-128 letters, digits or `_.:-`")
+    .optional()
+    .describe("Your own id for the run (default: a random UUID)"),
+};
+
+export const runRequestSchema = z
+  .strictObject({
+    prompt: z.string().min(1).describe("The user prompt"),
+    messageHistory: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe("pydantic-ai messages (`allMessages` of an earlier run), validated by the worker"),
+    ...runOptionsShape,
+  })
+  .meta({ id: "RunRequest" });
+
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+// UI message parts are loose here: the AI SDK adds fields over time, and chat-history.ts checks
+// each kind it converts (naming the failing part), ignoring kinds a model never needs.
+export const uiMessagePartSchema = z
+  .looseObject({ type: z.string().min(1) })
+  .describe("A UIMessage part: text, reasoning, file, step-start, tool-<name>, dynamic-tool, ...");
+
+export const uiMessageSchema = z
+  .looseObject({
+    id: z.string(),
+    role: z.enum(["system", "user", "assistant"]),
+    metadata: z.unknown().optional(),
+    parts: z.array(uiMessagePartSchema),
+  })
+  .meta({ id: "UIMessage" });
+
+export type UIMessageInput = z.infer<typeof uiMessageSchema>;
+
+/** What `useChat` (AI SDK 5) posts; extra `body` fields of `useChat` may carry run options. */
+export const chatRequestSchema = z
+  .looseObject({
+    id: z.string().optional().describe("The chat's id"),
+    messages: z.array(uiMessageSchema).min(1).describe("The whole conversation, ending with a user message"),
+    trigger: z.enum(["submit-message", "regenerate-message"]).optional(),
+    messageId: z.string().optional(),
+    ...runOptionsShape,
+  })
+  .meta({ id: "ChatRequest" });
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

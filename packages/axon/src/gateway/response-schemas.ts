@@ -1,0 +1,68 @@
+// Response shapes, for the OpenAPI document only (responses are built from typed values).
+import { z } from "zod";
+
+export const usageSchema = z.object({
+  requests: z.number().int(),
+  toolCalls: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  totalTokens: z.number().int(),
+});
+
+export const runResponseSchema = z
+  .object({
+    output: z.unknown().describe("A string, or the agent's structured output"),
+    usage: usageSchema,
+    newMessages: z.array(z.unknown()).describe("pydantic-ai messages this run added"),
+    allMessages: z.array(z.unknown()).describe("The whole history; pass it back as `messageHistory`"),
+    runId: z.string(),
+    model: z.string().nullable().optional(),
+  })
+  .meta({ id: "RunResult" });
+
+export const errorResponseSchema = z
+  .object({
+    error: z.looseObject({
+      code: z.string().describe("An `AxonErrorCode` (docs/errors.md) or unauthorized / not_found / ..."),
+      message: z.string(),
+      retryable: z.boolean(),
+      field: z.string().optional().describe("Where the bad input was, for `invalid_request`"),
+      agent: z.string().optional(),
+      runId: z.string().optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export const workerStatusSchema = z
+  .looseObject({
+    agent: z.string(),
+    instance: z.number().int(),
+    state: z.enum(["starting", "ready", "restarting", "failed", "stopped"]),
+    pid: z.number().int().nullable().optional(),
+    inFlight: z.number().int(),
+    queued: z.number().int(),
+    restarts: z.number().int(),
+    uptimeMs: z.number(),
+  })
+  .meta({ id: "WorkerStatus" });
+
+export const agentSchema = z
+  .looseObject({
+    name: z.string(),
+    description: z.string().nullable().optional(),
+    model: z.string().nullable().optional(),
+    outputKind: z.string().optional(),
+    outputSchema: z.unknown().optional(),
+    tools: z.array(z.looseObject({ name: z.string() })).optional(),
+    state: z.enum(["ready", "degraded", "starting", "restarting", "failed", "stopped"]),
+    workers: z.array(workerStatusSchema),
+  })
+  .meta({ id: "Agent" });
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  agents: z.record(z.string(), z.string()).describe("Each agent's state"),
+});
+
+export const cancelResponseSchema = z.object({ cancelled: z.literal(true), runId: z.string() });
+export const restartResponseSchema = z.object({ restarted: z.string() });

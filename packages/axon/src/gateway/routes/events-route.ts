@@ -1,0 +1,24 @@
+// GET /v1/events: the dashboard's live feed as SSE (`status`, `log` and `worker` events).
+import type { Hono } from "hono";
+import type { GatewayContext } from "../gateway-context.js";
+import type { LiveEvent } from "../live-events.js";
+import { openSse } from "../open-sse.js";
+
+export function eventsRoute(app: Hono, context: GatewayContext): void {
+  app.get("/v1/events", (c) =>
+    openSse(c, {}, async ({ signal, send }) => {
+      // Events are queued and written in order: `send` is async, subscribers are not.
+      let chain = Promise.resolve(true);
+      const push = (event: LiveEvent) => {
+        chain = chain.then(() => send(event.data, event.event));
+      };
+      const unsubscribe = context.live.subscribe(push);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+      unsubscribe();
+      await chain;
+    }),
+  );
+}

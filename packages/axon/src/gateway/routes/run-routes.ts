@@ -1,0 +1,34 @@
+// POST /v1/agents/:name/run (unary) and POST /v1/runs/:runId/cancel.
+import type { Hono } from "hono";
+import { type GatewayContext, requireAgent } from "../gateway-context.js";
+import { HttpError } from "../http-error.js";
+import { readJsonBody } from "../read-json-body.js";
+import { runRequestSchema } from "../request-schemas.js";
+import { outcomeOf, secondsSince } from "../run-outcome.js";
+
+export function runRoutes(app: Hono, context: GatewayContext): void {
+  app.post("/v1/agents/:name/run", async (c) => {
+    const name = c.req.param("name");
+    requireAgent(context, name);
+    const { prompt, ...options } = await readJsonBody(c, runRequestSchema, context.maxBodyBytes);
+    const started = performance.now();
+    try {
+      // The request's signal aborts when the client disconnects: the worker stops the run too.
+      const result = await context.axon.run(name, prompt, { ...options, signal: c.req.raw.signal });
+      context.metrics.observeRun(name, "ok", secondsSince(started));
+      const { output, usage, newMessages, allMessages, runId, model } = result;
+      return c.json({ output, usage, newMessages, allMessages, runId, model: model ?? null });
+    } catch (error) {
+      context.metrics.observeRun(name, outcomeOf(error), secondsSince(started));
+      throw error;
+    }
+  });
+
+  app.post("/v1/runs/:runId/cancel", (c) => {
+    const runId = c.req.param("runId");
+    if (!context.axon.cancel(runId)) {
+      throw new HttpError(404, "run_not_found", `no run "${runId}" in flight or queued`, { runId });
+    }
+    return c.json({ cancelled: true, runId });
+  });
+}

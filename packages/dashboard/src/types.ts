@@ -1,0 +1,44 @@
+// The shapes /v1/events sends (see packages/axon/src/gateway/live-events.ts).
+
+export interface WorkerStatus {
+  agent: string;
+  instance: number;
+  state: "starting" | "ready" | "restarting" | "failed" | "stopped";
+  pid?: number | null;
+  inFlight: number;
+  queued: number;
+  restarts: number;
+  uptimeMs: number;
+}
+
+export interface AgentStatus {
+  name: string;
+  state: string;
+  workers: WorkerStatus[];
+}
+
+export interface StatusEvent {
+  time: number;
+  agents: AgentStatus[];
+}
+
+export interface LogEvent {
+  level: string;
+  logger?: string;
+  message: string;
+  agent?: string;
+  pid?: number | null;
+  runId?: string | null;
+  time: number;
+}
+
+export interface WorkerEvent {
+  type: string;
+  agent?: string;
+  instance?: number;
+  pid?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  restarts?: number;
+  time: number;
+}
