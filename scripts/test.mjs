@@ -7,6 +7,7 @@ import { repoRoot } from "./lib/tools.mjs";
 const steps = [
   ["generated code matches proto/", "node", ["scripts/gen-proto.mjs", "--check"]],
   ["lint + typecheck (biome, tsc, ruff, pyright)", "npm", ["run", "--silent", "lint"]],
+  ["build (the CLI tests run the built bin)", "npm", ["run", "--silent", "build"]],
   ["python tests (pytest)", "npm", ["run", "--silent", "test:py"]],
   ["typescript tests (vitest)", "npm", ["run", "--silent", "test:ts"]],
 ];

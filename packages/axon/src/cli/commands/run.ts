@@ -1,0 +1,90 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Axon } from "../../axon.js";
+import type { RunOptions } from "../../run/run-options.js";
+import { type CliIo, UsageError, writeLine } from "../io.js";
+import { COMMON_OPTIONS, parseCommand } from "../parse.js";
+import { withAxon } from "../start-axon.js";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  stream: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  model: { type: "string" },
+  history: { type: "string" },
+  timeout: { type: "string" },
+} as const;
+
+/** `axon run <agent> <prompt>`: prints the output (or, with --json, the result / the events). */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS, ["agent", "prompt"]);
+  const [agent, prompt] = positionals as [string, string];
+  const options: RunOptions = {
+    model: values.model,
+    messageHistory: values.history ? await readHistory(values.history, io.cwd) : undefined,
+    timeoutMs: values.timeout === undefined ? undefined : parseTimeout(values.timeout),
+  };
+  return withAxon(values.config, io, async (axon) => {
+    if (values.stream) await printStream(axon, agent, prompt, options, values.json, io);
+    else {
+      const result = await axon.run(agent, prompt, options);
+      writeLine(io.stdout, values.json ? JSON.stringify(result, null, 2) : formatOutput(result.output));
+    }
+    return 0;
+  });
+}
+
+async function printStream(
+  axon: Axon,
+  agent: string,
+  prompt: string,
+  options: RunOptions,
+  json: boolean,
+  io: CliIo,
+) {
+  let printedText = false;
+  for await (const event of axon.stream(agent, prompt, options)) {
+    if (json) writeLine(io.stdout, JSON.stringify(event));
+    else if (event.type === "text-delta") {
+      io.stdout.write(event.text);
+      printedText = true;
+    } else if (event.type === "tool-call") {
+      writeLine(io.stderr, `[tool-call ${event.toolName} ${JSON.stringify(event.args)}]`);
+    } else if (event.type === "tool-result") {
+      writeLine(io.stderr, `[tool-result ${event.toolName} ${JSON.stringify(event.result ?? event.retry)}]`);
+    } else if (event.type === "result") {
+      // Structured output never arrives as text deltas: print the final object instead.
+      writeLine(io.stdout, printedText ? "" : formatOutput(event.result.output));
+    }
+  }
+}
+
+/** Text prints as itself; anything else as indented JSON. */
+export function formatOutput(output: unknown): string {
+  return typeof output === "string" ? output : JSON.stringify(output, null, 2);
+}
+
+function parseTimeout(raw: string): number {
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new UsageError(`--timeout must be a positive integer of milliseconds, got '${raw}'`);
+  return ms;
+}
+
+async function readHistory(path: string, cwd: string): Promise<unknown[]> {
+  const file = resolve(cwd, path);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--history ${path}: cannot read a JSON file (${(error as Error).message})`);
+  }
+  // Accept a previous `axon run --json` result as well as a bare message array.
+  const messages = Array.isArray(parsed) ? parsed : (parsed as { allMessages?: unknown }).allMessages;
+  if (!Array.isArray(messages)) {
+    throw new UsageError(
+      `--history ${path}: expected a JSON array of messages or an object with "allMessages"`,
+    );
+  }
+  return messages;
+}

@@ -1,0 +1,25 @@
+/** The `--help` text: keep it true to what the commands do. */
+export const HELP = `axon: run Python pydantic-ai agents as supervised gRPC workers
+
+Usage:
+  axon run <agent> <prompt> [--stream] [--json] [--model m] [--history file.json] [--timeout ms]
+  axon agents [--json]            agents with their output schema and tools
+  axon status [--json]            each worker: state, pid, in-flight, queued, restarts, uptime
+  axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
+  axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure]
+                                  the HTTP gateway and live dashboard
+  axon demo                       start the demo agents, show a run and a streamed run, stop
+
+Options for every command:
+  --config <path>   axon.config.ts|js|json (default: ./axon.config.*, else the demo in examples/)
+  -h, --help        this text
+
+run:
+  --stream          print text as it arrives (with --json: one JSON event per line, then the result)
+  --json            print the whole result object as JSON
+  --model <m>       a pydantic-ai model string for this run (e.g. test, openai-chat:NAME)
+  --history <file>  a JSON array of pydantic-ai messages (e.g. a previous --json run's allMessages)
+  --timeout <ms>    fail with code timeout after this long
+
+Exit codes: 0 ok, 1 the command failed (its error code and message on stderr), 2 bad usage.
+`;
