@@ -55,8 +55,13 @@ describe("the agent pool", () => {
     pool.add(member("echo-0"));
     const first = await pool.acquire();
     const order: string[] = [];
-    const second = pool.acquire().then((lease) => (order.push("second"), lease));
-    const third = pool.acquire().then((lease) => (order.push("third"), lease));
+    const track = (name: string) =>
+      pool.acquire().then((lease) => {
+        order.push(name);
+        return lease;
+      });
+    const second = track("second");
+    const third = track("third");
     expect(pool.queued()).toBe(2);
     first.release();
     (await second).release();

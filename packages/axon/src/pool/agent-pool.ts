@@ -90,6 +90,13 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
     }
   };
 
+  function removeEntry(memberId: string) {
+    const entry = members.get(memberId);
+    if (!entry) return;
+    orphaned += entry.inFlight;
+    members.delete(memberId);
+  }
+
   const unavailable = (reason: string) =>
     new AgentUnavailableError({ message: `agent "${agent}" is unavailable: ${reason}`, agent });
 
@@ -144,15 +151,13 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       });
     },
     add(member) {
-      members.set(member.id, { member, inFlight: 0 });
+      const entry = { member, inFlight: 0 };
+      members.set(member.id, entry);
+      // A member that is gone takes no more runs, even if nobody told the pool yet.
+      void member.gone.then(() => members.get(member.id) === entry && removeEntry(member.id));
       dispatch();
     },
-    remove(memberId) {
-      const entry = members.get(memberId);
-      if (!entry) return;
-      orphaned += entry.inFlight;
-      members.delete(memberId);
-    },
+    remove: removeEntry,
     setAvailability(next) {
       availability = next;
       if (next.state === "down") for (const waiter of queue.drain()) waiter.reject(unavailable(next.reason));

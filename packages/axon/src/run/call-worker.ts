@@ -53,11 +53,20 @@ export async function callWorker<T>(context: CallContext): Promise<RunResult<T>>
     };
     const settle = (error: ServiceError | AxonError | undefined, response?: RunResponse) => {
       signal.removeEventListener("abort", onAbort);
-      lease.release();
-      if (!error && response) resolve(toRunResult<T>(response));
-      else if (error && "code" in error && typeof error.code === "number") {
-        void toAxonError(error as ServiceError, context, lease).then(reject);
-      } else reject(error);
+      if (!error && response) {
+        lease.release();
+        resolve(toRunResult<T>(response));
+      } else if (error && "code" in error && typeof error.code === "number") {
+        // Keep the slot until the error is known: when the worker died, its exit takes it out of
+        // the pool first, so that a queued run is not handed to the dead worker.
+        void toAxonError(error as ServiceError, context, lease).then((mapped) => {
+          lease.release();
+          reject(mapped);
+        });
+      } else {
+        lease.release();
+        reject(error);
+      }
     };
     const options = deadline === undefined ? {} : { deadline };
     const client = lease.member.client;

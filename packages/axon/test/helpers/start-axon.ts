@@ -1,0 +1,70 @@
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import {
+  type Axon,
+  type AxonConfigInput,
+  type AxonEventName,
+  type AxonEvents,
+  createAxon,
+} from "../../src/index.js";
+
+/** The repository root: the demo agents import as `examples.agents.*` from here. */
+export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** Test configs: quick backoffs, so that recovery fits in a test. */
+export const fastSupervisor = {
+  maxRestarts: 3,
+  withinMs: 5000,
+  backoff: { initialMs: 200, maxMs: 1000, jitter: 0 },
+  stableAfterMs: 5000,
+} as const;
+
+/** Starts Axon on the demo agents with a silent logger (the tests read events instead). */
+export function startAxon(
+  agents: AxonConfigInput["agents"],
+  extra: Partial<AxonConfigInput> = {},
+): Promise<Axon> {
+  return createAxon(
+    { python: { cwd: repoRoot }, supervisor: fastSupervisor, ...extra, agents },
+    { logger: pino({ level: "silent" }) },
+  );
+}
+
+/** Resolves with the next `event` matching `match`. */
+export function nextEvent<E extends AxonEventName>(
+  axon: Axon,
+  event: E,
+  match: (payload: AxonEvents[E]) => boolean = () => true,
+): Promise<AxonEvents[E]> {
+  return new Promise((resolve) => {
+    const listener = (payload: AxonEvents[E]) => {
+      if (!match(payload)) return;
+      axon.off(event, listener);
+      resolve(payload);
+    };
+    axon.on(event, listener);
+  });
+}
+
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function pidOf(axon: Axon, agent: string, instance = 0): number | undefined {
+  return axon.status().find((s) => s.agent === agent && s.instance === instance)?.pid;
+}
