@@ -70,14 +70,8 @@ export class LiveEvents {
   }
 
   private onLog(record: LogRecord): void {
-    const time =
-      record.time instanceof Date ? record.time.getTime() : new Date(record.time ?? Date.now()).getTime();
-    const event: LiveEvent = {
-      event: "log",
-      data: { ...plain(record), time: Number.isNaN(time) ? Date.now() : time } as LogRecord & {
-        time: number;
-      },
-    };
+    const time = Number.isFinite(record.time) ? record.time : Date.now();
+    const event: LiveEvent = { event: "log", data: { ...(plain(record) as unknown as LogRecord), time } };
     const agent = record.agent ?? "";
     const backlog = this.logs.get(agent) ?? [];
     backlog.push(event);

@@ -36,13 +36,24 @@ const body = (schema: Schema) => ({
   content: { "application/json": { schema: toSchema(schema) } },
 });
 
+// Named schemas (`.meta({ id })`) land in `components.schemas`, referenced by `$ref`.
+const components: Record<string, unknown> = {};
+
 function toSchema(schema: Schema): unknown {
-  // `io: "input"` documents what a client may send (defaults optional), and no `$schema` key
-  // inside an OpenAPI document.
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+  // `io: "input"` documents what a client may send (defaults optional).
+  const generated = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
     string,
     unknown
   >;
+  const {
+    $schema: _,
+    $defs,
+    ...rest
+  } = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<
+    string,
+    unknown
+  > & { $defs?: Record<string, unknown> };
+  Object.assign(components, $defs ?? {});
   return rest;
 }
 
@@ -57,6 +68,7 @@ export function openApiDocument(): Record<string, unknown> {
       description: "Run supervised pydantic-ai agents over HTTP.",
     },
     components: {
+      schemas: components,
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       responses: { Error: json(errorResponseSchema, "An error: `{error: {code, message, retryable, ...}}`") },
     },
