@@ -1,0 +1,78 @@
+// The tables `npm run bench` prints (and docs/benchmarks.md copies): one row per setup, then
+// lifecycle, then the ratios against the issue's targets.
+
+import { fmt, markdownTable } from "./lib/table.mjs";
+import { ratios } from "./ratios.mjs";
+
+const ORDER = ["bare-transport", "bare-agent", "inprocess", "stdio-bridge", "axon"];
+
+export function report(results) {
+  const ids = Object.keys(results.subjects).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  const setupRows = ids.map((id) => {
+    const s = results.subjects[id];
+    const stream = s.op === "stream";
+    return [
+      s.label,
+      s.processes,
+      fmt(s.latency.p50),
+      fmt(s.latency.p99),
+      stream ? fmt(s.latency.ttfeP50) : "",
+      fmt(s.levels[1]?.perSec),
+      fmt(s.levels[16]?.perSec),
+      fmt(s.levels[64]?.perSec),
+      stream ? fmt(s.levels[64]?.itemsPerSec) : "",
+    ];
+  });
+  const setups = markdownTable(
+    ["setup", "procs", "p50 ms", "p99 ms", "1st event ms", "/s @1", "/s @16", "/s @64", "events/s @64"],
+    setupRows,
+  );
+  const l = results.lifecycle ?? {};
+  const rss = results.rss ?? {};
+  const lifecycle = markdownTable(
+    ["lifecycle", "value"],
+    [
+      ["cold start, 1 worker (createAxon until ready)", `${fmt(l.coldStart1Ms)} ms`],
+      ["cold start, 4 workers", `${fmt(l.coldStart4Ms)} ms`],
+      ["first run after cold start", `${fmt(l.firstRunMs)} ms`],
+      ["recovery: SIGKILL -> next successful run", recoveryText(l)],
+      ["RSS per Axon worker, idle", mib(l.idleRssMiB)],
+      ["RSS per Axon worker, after load", mib(rss.axon)],
+      [
+        "RSS bare gRPC server (agent mode) / stdio bridge",
+        `${mib(rss["bare-agent"])} / ${mib(rss["stdio-bridge"])}`,
+      ],
+      ["1,000 concurrent streams, 2 inst", heldText(results.held)],
+    ],
+  );
+  const ratioRows = ratios(results).map((r) => [
+    r.name,
+    r.value === undefined ? "-" : `${fmt(r.value)}${r.unit}`,
+    r.target,
+    r.ok === undefined ? "not measured" : r.target === "(info)" ? "" : r.ok ? "met" : "MISSED",
+  ]);
+  return [setups, lifecycle, markdownTable(["ratio", "value", "target", ""], ratioRows)].join("\n\n");
+}
+
+function sortKey(id) {
+  const [group, processes, op] = id.split(".");
+  return `${op === "run" ? 0 : 1}${ORDER.indexOf(group)}${processes}`;
+}
+
+function mib(value) {
+  if (value === undefined) return "-";
+  const list = Array.isArray(value) ? value : [value];
+  return `${list.map((v) => fmt(v)).join(", ")} MiB`;
+}
+
+function recoveryText(l) {
+  if (l.recoveryMs === undefined) return "-";
+  const r = l.samples.recovery.find((sample) => sample.ms === l.recoveryMs);
+  return `${fmt(l.recoveryMs)} ms (exit seen ${fmt(r.exitSeenMs)}, replacement ready ${fmt(r.replacementReadyMs)}; ${r.failedRuns} runs failed)`;
+}
+
+function heldText(h) {
+  if (!h) return "-";
+  const error = h.errors ? `, first: ${h.firstError}` : "";
+  return `${h.errors} errors${error}; ${fmt(h.seconds)} s, peak ${h.peakInFlight} in flight + ${h.peakQueued} queued`;
+}
