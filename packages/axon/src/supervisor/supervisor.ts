@@ -167,24 +167,25 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     children,
     async start(onProgress) {
       const started = Date.now();
-      const results = await Promise.allSettled(
-        children.map(async (child) => {
-          onProgress?.({ type: "worker-starting", agent: child.agent, instance: child.instance });
-          const ready = await launch(child, "starting");
-          const elapsedMs = Date.now() - started;
-          onProgress?.({
-            type: "worker-ready",
-            agent: child.agent,
-            instance: child.instance,
-            pid: ready.pid,
-            elapsedMs,
-          });
-        }),
-      );
-      const failure = results.find((result) => result.status === "rejected");
-      if (failure) {
+      const launches = children.map(async (child) => {
+        onProgress?.({ type: "worker-starting", agent: child.agent, instance: child.instance });
+        const ready = await launch(child, "starting");
+        const elapsedMs = Date.now() - started;
+        onProgress?.({
+          type: "worker-ready",
+          agent: child.agent,
+          instance: child.instance,
+          pid: ready.pid,
+          elapsedMs,
+        });
+      });
+      try {
+        await Promise.all(launches);
+      } catch (error) {
+        // The first failure decides: stop the others now rather than wait for them to boot.
         await this.stop(1000);
-        throw failure.reason;
+        await Promise.allSettled(launches);
+        throw error;
       }
       onProgress?.({ type: "ready", elapsedMs: Date.now() - started });
     },

@@ -129,8 +129,7 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
         return;
       }
       log = log.child({ pid: child.pid });
-      child.on("error", (cause) => fail({ cause }));
-      child.on("exit", (exitCode, signal) => {
+      const onExit = (exitCode: number | null, signal: NodeJS.Signals | null) => {
         const info = { exitCode, signal };
         if (lifecycle.state === "ready") lifecycle.client.close();
         lifecycle = { state: "exited", ...info };
@@ -138,6 +137,12 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
         resolveExit(info);
         options.onExit?.(info);
         fail({ exit: info });
+      };
+      child.on("exit", onExit);
+      child.on("error", (cause) => {
+        // A process that could not be spawned (ENOENT, EACCES) never emits `exit`.
+        fail({ cause });
+        if (child?.pid === undefined && lifecycle.state !== "exited") onExit(null, null);
       });
       splitLines(child.stdout as Readable, (line) => log.info({ stream: "stdout" }, line));
       splitLines(child.stderr as Readable, (line) => {

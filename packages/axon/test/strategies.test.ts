@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Axon, SupervisorStrategy } from "../src/index.js";
+import { nextEvent, pidOf, startAxon, waitFor } from "./helpers/start-axon.js";
+
+let axon: Axon | undefined;
+afterEach(() => axon?.close());
+
+/** Starts `first` (echo), `crashy` (chaos) and `last` (echo), in that order, under `strategy`. */
+async function startTree(strategy: SupervisorStrategy): Promise<Axon> {
+  axon = await startAxon(
+    {
+      first: { module: "examples.agents.echo:agent" },
+      crashy: { module: "examples.agents.chaos:agent" },
+      last: { module: "examples.agents.echo:agent" },
+    },
+    { supervisor: { strategy } },
+  );
+  return axon;
+}
+
+async function crashAndWait(tree: Axon, restartsExpected: number) {
+  const pids = { first: pidOf(tree, "first"), crashy: pidOf(tree, "crashy"), last: pidOf(tree, "last") };
+  const restarted: string[] = [];
+  tree.on("worker-restarted", (event) => restarted.push(event.agent));
+  await expect(tree.run("crashy", "crash")).rejects.toMatchObject({ code: "worker_crashed", exitCode: 137 });
+  await waitFor(
+    () => restarted.length === restartsExpected && tree.status().every((s) => s.state === "ready"),
+    30_000,
+  );
+  return { pids, restarted: restarted.sort() };
+}
+
+describe("restart strategies", () => {
+  it("one_for_all restarts every sibling when one worker crashes", async () => {
+    const tree = await startTree("one_for_all");
+    const { pids, restarted } = await crashAndWait(tree, 3);
+    expect(restarted).toEqual(["crashy", "first", "last"]);
+    expect(pidOf(tree, "first")).not.toBe(pids.first);
+    expect(pidOf(tree, "last")).not.toBe(pids.last);
+    expect((await tree.run("first", "alive")).output).toBe("alive");
+  }, 60_000);
+
+  it("rest_for_one restarts the crashed worker and those started after it, not those before", async () => {
+    const tree = await startTree("rest_for_one");
+    const exited = nextEvent(tree, "worker-exited", (e) => e.agent === "last");
+    const { pids, restarted } = await crashAndWait(tree, 2);
+    expect(restarted).toEqual(["crashy", "last"]);
+    expect((await exited).expected).toBe(true);
+    expect(pidOf(tree, "first")).toBe(pids.first);
+    expect(pidOf(tree, "last")).not.toBe(pids.last);
+    expect(tree.status().map((s) => s.restarts)).toEqual([0, 1, 1]);
+  }, 60_000);
+});
