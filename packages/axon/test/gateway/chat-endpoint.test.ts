@@ -1,6 +1,7 @@
 // POST /v1/agents/:name/chat speaks the AI SDK 5 UI message stream (v1) with real workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoGateway, startDemoGateway } from "./demo-gateway.js";
+import { assistantMessage as assistant, toolAnswer, userMessage as user } from "./ui-messages.js";
 
 let gateway: DemoGateway;
 beforeAll(async () => {
@@ -13,13 +14,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => gateway?.close());
-
-const user = (id: string, text: string) => ({ id, role: "user", parts: [{ type: "text", text }] });
-const assistant = (id: string, text: string) => ({
-  id,
-  role: "assistant",
-  parts: [{ type: "step-start" }, { type: "text", text }],
-});
 
 async function chat(agent: string, body: unknown) {
   const response = await gateway.request(`/v1/agents/${agent}/chat`, { json: body });
@@ -77,26 +71,9 @@ describe("POST /v1/agents/:name/chat", () => {
   });
 
   it("accepts tool parts from an earlier answer (the worker validates the converted history)", async () => {
-    const toolTurn = {
-      id: "2",
-      role: "assistant",
-      parts: [
-        { type: "step-start" },
-        {
-          type: "dynamic-tool",
-          toolName: "add",
-          toolCallId: "c1",
-          state: "output-available",
-          input: { a: 2, b: 3 },
-          output: 5,
-        },
-        { type: "step-start" },
-        { type: "text", text: "5" },
-      ],
-    };
     const { chunks } = await chat("chaos", {
       id: "c4",
-      messages: [user("1", "hi"), toolTurn, user("3", "turns")],
+      messages: [user("1", "hi"), toolAnswer, user("3", "turns")],
     });
     expect(chunks.find((c) => c.type === "text-delta")?.delta).toBe("2");
   });

@@ -3,8 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { chatToRun } from "../../src/gateway/chat-history.js";
 import { HttpError } from "../../src/gateway/http-error.js";
-
-const user = (id: string, text: string) => ({ id, role: "user" as const, parts: [{ type: "text", text }] });
+import { toolAnswer, userMessage as user } from "./ui-messages.js";
 
 describe("chatToRun", () => {
   it("takes the last user message as the prompt and the rest as history", () => {
@@ -28,27 +27,7 @@ describe("chatToRun", () => {
   });
 
   it("turns a tool part into a tool call answered by a tool return, then the next response", () => {
-    const run = chatToRun([
-      user("1", "add 2 and 3"),
-      {
-        id: "2",
-        role: "assistant",
-        parts: [
-          { type: "step-start" },
-          {
-            type: "dynamic-tool",
-            toolName: "add",
-            toolCallId: "c1",
-            state: "output-available",
-            input: { a: 2, b: 3 },
-            output: 5,
-          },
-          { type: "step-start" },
-          { type: "text", text: "5" },
-        ],
-      },
-      user("3", "thanks"),
-    ]);
+    const run = chatToRun([user("1", "add 2 and 3"), toolAnswer, user("3", "thanks")]);
     expect(run.messageHistory.slice(1)).toEqual([
       {
         kind: "response",

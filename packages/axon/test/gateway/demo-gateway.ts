@@ -5,12 +5,12 @@ import { type ServeGatewayOptions, serveGateway } from "../../src/gateway/index.
 import type { Axon, AxonConfigInput } from "../../src/index.js";
 import { startAxon } from "../helpers/start-axon.js";
 
-export const demoAgents: AxonConfigInput["agents"] = {
+export const demoAgents = {
   echo: { module: "examples.agents.echo:agent", instances: 2 },
   structured: { module: "examples.agents.structured:agent" },
   tools: { module: "examples.agents.tools:agent" },
   chaos: { module: "examples.agents.chaos:agent" },
-};
+} satisfies AxonConfigInput["agents"];
 
 /** A Response whose `json()` is loosely typed: the tests check the shapes with `expect`. */
 export interface JsonResponse extends Response {
