@@ -34,13 +34,15 @@ def _plan(messages: list[ModelMessage], info: AgentInfo) -> Reply:
     words = last_prompt(messages).split()
     command = words[0] if words else ""
     returns = tool_returns(messages)
+    if command == "retry":
+        return Call("flaky", {})  # whatever the retry prompt says, call it again
     if command == "usage" and len(messages) < 2 * SPIN_CAP:
         return Call("spin", {})
     if returns:
         return str(returns[0].content)
     match command:
-        case "raise" | "retry" | "crash":
-            return Call({"raise": "fail", "retry": "flaky", "crash": "crash"}[command], {})
+        case "raise" | "crash":
+            return Call({"raise": "fail", "crash": "crash"}[command], {})
         case "sleep":
             return Call("sleep", {"seconds": float(words[1]) if len(words) > 1 else 1.0})
         case "print":

@@ -17,6 +17,7 @@ __all__ = [
     "RequestError",
     "agent_not_found",
     "classify",
+    "worker_stopping",
 ]
 
 ERROR_METADATA_KEY = "axon-error-bin"
@@ -129,5 +130,19 @@ def agent_not_found(name: str, known: list[str], run_id: str) -> Failure:
             agent=name,
             run_id=run_id,
             field="agent",
+        ),
+    )
+
+
+def worker_stopping(agent: str, run_id: str) -> Failure:
+    # No kind fits a worker that is draining: the run never started, and another worker can take it.
+    return Failure(
+        grpc.StatusCode.UNAVAILABLE,
+        pb.ErrorDetail(
+            kind=K.ERROR_KIND_UNSPECIFIED,
+            message="the worker is stopping and accepts no new runs",
+            retryable=True,
+            agent=agent,
+            run_id=run_id,
         ),
     )

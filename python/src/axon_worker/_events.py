@@ -57,7 +57,9 @@ class EventTranslator:
                     self._args.clear()  # a new model response numbers its parts from 0 again
                     self._call_ids.clear()
                     self._output_index = None
-                self._args[index] = part.args_as_json_str() if part.args else ""
+                # Raw text, not `args_as_json_str()`: that wraps a JSON prefix as {"INVALID_JSON": ...}.
+                args = part.args
+                self._args[index] = args if isinstance(args, str) else to_json(args).decode() if args else ""
                 self._call_ids[index] = part.tool_call_id
             case FinalResultEvent(tool_call_id=str(call_id)):
                 self._output_index = next((i for i, c in self._call_ids.items() if c == call_id), None)

@@ -70,13 +70,14 @@ def _model_settings(raw: bytes) -> ModelSettings | None:
 
 
 def _deps(agent: AbstractAgent[Any, Any], raw: bytes) -> Any:
-    deps_type: Any = getattr(agent, "deps_type", type(None))
-    if deps_type is type(None):
-        if raw:
-            raise RequestError("deps_json", "this agent takes no deps, but deps_json was given")
-        return None
+    # pydantic-ai's default deps_type is `object` ("undeclared"): any JSON value goes, as parsed.
+    deps_type: Any = getattr(agent, "deps_type", object)
     if not raw:
+        if deps_type in (object, type(None)):
+            return None
         raise RequestError("deps_json", f"this agent needs deps of type {deps_type.__name__} as deps_json")
+    if deps_type is type(None):
+        raise RequestError("deps_json", "this agent takes no deps, but deps_json was given")
     try:
         return pydantic.TypeAdapter(deps_type).validate_json(raw)
     except pydantic.PydanticSchemaGenerationError:

@@ -71,16 +71,16 @@ async def serve(options: Options, agents: dict[str, AbstractAgent[Any, Any]], co
 async def _drain(
     server: grpc.aio.Server, health: Health, service: AgentService, reason: str, grace: float
 ) -> None:
-    """Stop accepting, let in-flight runs finish within `grace` (signals only), cancel the rest.
+    """Stop accepting runs, let those in flight finish within `grace` (signals only), cancel the rest.
 
-    When the host is gone nobody waits for results, so runs are cancelled at once. We wait for our
-    own runs rather than for every RPC, so an open health `Watch` stream cannot hold up the exit.
+    When the host is gone nobody waits for results, so runs are cancelled at once. The server stays
+    up while draining so health checks answer NOT_SERVING, and is stopped once, at the end: an open
+    health `Watch` stream never holds up the exit (and grpc.aio must not be stopped twice).
     """
     grace = grace if reason in ("SIGTERM", "SIGINT") else 0.0
     logger.info("stopping (%s): %d run(s) in flight, grace %.1fs", reason, service.active_runs, grace)
+    service.drain()
     await health.enter_graceful_shutdown()
-    stopping = asyncio.create_task(server.stop(grace))
     if not await service.wait_idle(grace):
         logger.warning("grace period over: cancelling %d run(s)", service.active_runs)
-    await server.stop(0)  # a shorter grace in a second call wins: cancels what is left
-    await stopping
+    await server.stop(0)

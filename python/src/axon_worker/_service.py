@@ -17,7 +17,7 @@ from pydantic_ai.agent import AbstractAgent
 
 from ._control import RunLogContext, run_log_context
 from ._describe import describe
-from ._errors import ERROR_METADATA_KEY, Failure, agent_not_found, classify
+from ._errors import ERROR_METADATA_KEY, Failure, agent_not_found, classify, worker_stopping
 from ._events import EventTranslator
 from ._proto.axon.v1 import describe_pb2, run_pb2
 from ._result import to_response
@@ -31,7 +31,9 @@ RunContext = grpc.aio.ServicerContext[run_pb2.RunRequest, run_pb2.RunResponse]
 StreamContext = grpc.aio.ServicerContext[run_pb2.RunRequest, run_pb2.RunEvent]
 
 
-class _NotFound(Exception):
+class _Rejected(Exception):
+    """A run refused before it starts, with its ready-made failure."""
+
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.status_message)
         self.failure = failure
@@ -57,6 +59,11 @@ class AgentService:
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._draining = False
+
+    def drain(self) -> None:
+        """Refuse new runs from now on (UNAVAILABLE, retryable); runs in flight go on."""
+        self._draining = True
 
     @property
     def active_runs(self) -> int:
@@ -93,13 +100,15 @@ class AgentService:
                 self._idle.set()
 
     def _agent(self, name: str, run_id: str) -> AbstractAgent[Any, Any]:
+        if self._draining:
+            raise _Rejected(worker_stopping(name, run_id))
         agent = self._agents.get(name)
         if agent is None:
-            raise _NotFound(agent_not_found(name, list(self._agents), run_id))
+            raise _Rejected(agent_not_found(name, list(self._agents), run_id))
         return agent
 
     def _failure(self, error: Exception, request: run_pb2.RunRequest, run_id: str) -> Failure:
-        if isinstance(error, _NotFound):
+        if isinstance(error, _Rejected):
             return error.failure
         failure = classify(error, agent=request.agent, run_id=run_id)
         logger.warning("run %s failed: %s", run_id, failure.status_message, exc_info=error)

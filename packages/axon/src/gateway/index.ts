@@ -1,7 +1,7 @@
 // Public surface of the HTTP gateway (`axon serve`).
 
 export type { GatewayAxon } from "./axon-types.js";
-export { isLoopbackHost } from "./bind-rule.js";
+export { checkBindRule, isLoopbackHost } from "./bind-rule.js";
 export { chatToRun } from "./chat-history.js";
 export type { Gateway, GatewayOptions } from "./create-gateway.js";
 export { createGateway } from "./create-gateway.js";

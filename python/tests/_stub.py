@@ -1,0 +1,83 @@
+"""A typed client for axon.v1.AgentService and grpc.health.v1 (the generated stubs are untyped)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2
+
+from axon_worker._proto.axon.v1 import describe_pb2, errors_pb2, run_pb2
+
+Metadata = Sequence[tuple[str, str]]
+
+
+class Client:
+    def __init__(self, address: str) -> None:
+        self.channel = grpc.aio.insecure_channel(address)
+        self._run = self.channel.unary_unary(
+            "/axon.v1.AgentService/Run",
+            request_serializer=run_pb2.RunRequest.SerializeToString,
+            response_deserializer=run_pb2.RunResponse.FromString,
+        )
+        self._stream = self.channel.unary_stream(
+            "/axon.v1.AgentService/RunStream",
+            request_serializer=run_pb2.RunRequest.SerializeToString,
+            response_deserializer=run_pb2.RunEvent.FromString,
+        )
+        self._describe = self.channel.unary_unary(
+            "/axon.v1.AgentService/Describe",
+            request_serializer=describe_pb2.DescribeRequest.SerializeToString,
+            response_deserializer=describe_pb2.DescribeResponse.FromString,
+        )
+        self._check = self.channel.unary_unary(
+            "/grpc.health.v1.Health/Check",
+            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+            response_deserializer=health_pb2.HealthCheckResponse.FromString,
+        )
+
+    async def run(
+        self, request: run_pb2.RunRequest, deadline: float | None = 10, metadata: Metadata = ()
+    ) -> run_pb2.RunResponse:
+        response: run_pb2.RunResponse = await self._run(request, timeout=deadline, metadata=metadata)
+        return response
+
+    def stream_call(
+        self, request: run_pb2.RunRequest, deadline: float | None = 10, metadata: Metadata = ()
+    ) -> Any:
+        """The call object itself, to iterate or cancel."""
+        return self._stream(request, timeout=deadline, metadata=metadata)
+
+    async def stream(
+        self, request: run_pb2.RunRequest, deadline: float | None = 10
+    ) -> list[run_pb2.RunEvent]:
+        events: list[run_pb2.RunEvent] = []
+        call: AsyncIterator[run_pb2.RunEvent] = self.stream_call(request, deadline)
+        async for event in call:
+            events.append(event)
+        return events
+
+    async def describe(self) -> describe_pb2.DescribeResponse:
+        response: describe_pb2.DescribeResponse = await self._describe(
+            describe_pb2.DescribeRequest(), timeout=10
+        )
+        return response
+
+    async def health(self, service: str = "") -> int:
+        response: health_pb2.HealthCheckResponse = await self._check(
+            health_pb2.HealthCheckRequest(service=service), timeout=5
+        )
+        return response.status
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+
+def error_detail(error: grpc.aio.AioRpcError) -> errors_pb2.ErrorDetail:
+    """The ErrorDetail from the trailing metadata, as the host reads it."""
+    for key, value in error.trailing_metadata() or ():
+        if key == "axon-error-bin":
+            assert isinstance(value, bytes)
+            return errors_pb2.ErrorDetail.FromString(value)
+    raise AssertionError(f"no axon-error-bin in trailers of {error!r}")
