@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2
 
 from axon_worker._proto.axon.v1 import describe_pb2, errors_pb2, run_pb2
@@ -16,25 +17,22 @@ Metadata = Sequence[tuple[str, str]]
 class Client:
     def __init__(self, address: str) -> None:
         self.channel = grpc.aio.insecure_channel(address)
-        self._run = self.channel.unary_unary(
-            "/axon.v1.AgentService/Run",
-            request_serializer=run_pb2.RunRequest.SerializeToString,
-            response_deserializer=run_pb2.RunResponse.FromString,
+        self._run = self._unary("/axon.v1.AgentService/Run", run_pb2.RunRequest, run_pb2.RunResponse)
+        self._describe = self._unary(
+            "/axon.v1.AgentService/Describe", describe_pb2.DescribeRequest, describe_pb2.DescribeResponse
+        )
+        self._check = self._unary(
+            "/grpc.health.v1.Health/Check", health_pb2.HealthCheckRequest, health_pb2.HealthCheckResponse
         )
         self._stream = self.channel.unary_stream(
             "/axon.v1.AgentService/RunStream",
             request_serializer=run_pb2.RunRequest.SerializeToString,
             response_deserializer=run_pb2.RunEvent.FromString,
         )
-        self._describe = self.channel.unary_unary(
-            "/axon.v1.AgentService/Describe",
-            request_serializer=describe_pb2.DescribeRequest.SerializeToString,
-            response_deserializer=describe_pb2.DescribeResponse.FromString,
-        )
-        self._check = self.channel.unary_unary(
-            "/grpc.health.v1.Health/Check",
-            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
-            response_deserializer=health_pb2.HealthCheckResponse.FromString,
+
+    def _unary(self, path: str, request: type[Message], response: type[Message]) -> Any:
+        return self.channel.unary_unary(
+            path, request_serializer=request.SerializeToString, response_deserializer=response.FromString
         )
 
     async def run(
