@@ -183,6 +183,27 @@ describe("errors", () => {
     for (let i = 0; i < 8; i++) axon.cancel(`busy-${i}`);
     expect((await Promise.all(settled)).every((e) => e instanceof CancelledError)).toBe(true);
   });
+
+  it("retries a retryable error (overloaded) until a slot frees up, but never a non-retryable one", async () => {
+    const busy = Array.from({ length: 8 }, (_, i) =>
+      axon.run("chaos", "sleep 30", { runId: `full-${i}` }).catch(() => {}),
+    );
+    await waitFor(() => inFlight("chaos") === 4);
+    const retried = axon.run<string>("chaos", "ok", { retry: { attempts: 10, backoffMs: 50 } });
+    setTimeout(() => {
+      for (let i = 0; i < 8; i++) axon.cancel(`full-${i}`);
+    }, 200);
+    expect((await retried).output).toBe("ok");
+    await Promise.all(busy);
+
+    // A retry would wait backoffMs first: failing sooner shows there was none.
+    const started = Date.now();
+    const error = await axon
+      .run("chaos", "raise", { retry: { attempts: 3, backoffMs: 5000 } })
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: "internal", retryable: false });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
 });
 
 describe("routing", () => {
