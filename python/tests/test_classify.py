@@ -1,0 +1,80 @@
+"""Unit: each pydantic-ai exception maps to its documented kind, status and retryability."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from pydantic_ai import exceptions as ai
+
+from axon_worker._errors import TRACEBACK_LIMIT, RequestError, classify
+from axon_worker._proto.axon.v1.errors_pb2 import ErrorKind as K
+
+CASES: list[tuple[BaseException, int, grpc.StatusCode, bool]] = [
+    (RequestError("deps_json", "bad"), K.ERROR_KIND_INVALID_REQUEST, grpc.StatusCode.INVALID_ARGUMENT, False),
+    (
+        ai.UsageLimitExceeded("limit"),
+        K.ERROR_KIND_USAGE_LIMIT_EXCEEDED,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        False,
+    ),
+    (
+        ai.UnexpectedModelBehavior("odd"),
+        K.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR,
+        grpc.StatusCode.FAILED_PRECONDITION,
+        False,
+    ),
+    (
+        ai.UnexpectedModelBehavior("Exceeded maximum output retries (1)"),
+        K.ERROR_KIND_OUTPUT_VALIDATION,
+        grpc.StatusCode.FAILED_PRECONDITION,
+        False,
+    ),
+    (ai.ModelHTTPError(429, "m"), K.ERROR_KIND_MODEL_HTTP_ERROR, grpc.StatusCode.RESOURCE_EXHAUSTED, True),
+    (ai.ModelHTTPError(503, "m"), K.ERROR_KIND_MODEL_HTTP_ERROR, grpc.StatusCode.UNAVAILABLE, True),
+    (ai.ModelHTTPError(400, "m"), K.ERROR_KIND_MODEL_HTTP_ERROR, grpc.StatusCode.FAILED_PRECONDITION, False),
+    (
+        ai.ModelAPIError("m", "connection reset"),
+        K.ERROR_KIND_MODEL_API_ERROR,
+        grpc.StatusCode.UNAVAILABLE,
+        True,
+    ),
+    (
+        ai.ModelAuthenticationError("m", "no key"),
+        K.ERROR_KIND_MODEL_API_ERROR,
+        grpc.StatusCode.FAILED_PRECONDITION,
+        False,
+    ),
+    (ai.UserError("misconfigured"), K.ERROR_KIND_USER_ERROR, grpc.StatusCode.FAILED_PRECONDITION, False),
+    (ai.RunCancelled("stop"), K.ERROR_KIND_CANCELLED, grpc.StatusCode.CANCELLED, False),
+    (ai.RunTimedOut("slow"), K.ERROR_KIND_CANCELLED, grpc.StatusCode.DEADLINE_EXCEEDED, True),
+    (KeyError("x"), K.ERROR_KIND_INTERNAL, grpc.StatusCode.INTERNAL, False),
+]
+
+
+@pytest.mark.parametrize(("error", "kind", "code", "retryable"), CASES)
+def test_an_exception_maps_to_its_kind_status_and_retryability(
+    error: BaseException, kind: int, code: grpc.StatusCode, retryable: bool
+) -> None:
+    failure = classify(error, agent="a", run_id="r")
+    assert (failure.detail.kind, failure.code, failure.detail.retryable) == (kind, code, retryable)
+    assert (failure.detail.agent, failure.detail.run_id) == ("a", "r")
+
+
+def test_a_model_http_error_carries_its_status_code() -> None:
+    detail = classify(ai.ModelHTTPError(502, "m"), agent="a", run_id="r").detail
+    assert detail.HasField("status_code") and detail.status_code == 502
+    assert detail.python_type == "pydantic_ai.exceptions.ModelHTTPError"
+
+
+def test_the_traceback_keeps_its_last_8_kib() -> None:
+    def recurse(depth: int) -> None:
+        if depth == 0:
+            raise ValueError("deep")
+        recurse(depth - 1)
+
+    with pytest.raises(ValueError) as caught:
+        recurse(200)
+    detail = classify(caught.value, agent="a", run_id="r").detail
+    assert len(detail.traceback) <= TRACEBACK_LIMIT + 4
+    assert detail.traceback.rstrip().endswith("ValueError: deep")
+    assert detail.message == "ValueError: deep" and detail.python_type == "ValueError"
