@@ -78,7 +78,7 @@ describe("axon run", () => {
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.allMessages.length).toBe(JSON.parse(first.stdout).allMessages.length + 2);
-  });
+  }, 60_000); // two CLI invocations, each starting its workers
 
   it("exits 1 with the error code and message on stderr for an unknown agent", async () => {
     const { code, stdout, stderr } = await runCaptured(["run", "nobody", "hi", "--config", CLI_CONFIG]);
