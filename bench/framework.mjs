@@ -47,5 +47,6 @@ function fromPython(concurrency, r) {
     p50: r.p50_ms,
     p99: r.p99_ms,
     ttfeP50: r.ttfe_p50_ms,
+    cpu: { hostMs: 0, pythonMs: r.cpu_ms_per_op },
   };
 }

@@ -4,7 +4,7 @@
         --prompt "..." [--stream]
 
 Prints one JSON object: {"<concurrency>": {"ops", "seconds", "per_sec", "items_per_sec",
-"p50_ms", "p99_ms", "ttfe_p50_ms"}}. Axon cannot beat this; the table shows how close it comes.
+"p50_ms", "p99_ms", "ttfe_p50_ms", "cpu_ms_per_op"}}. Axon cannot beat this; the table shows how close it comes.
 `--latency-runs` runs at concurrency 1, `--runs` at every other level, each cut at `--max-seconds`.
 Concurrency is a closed loop like the Node driver (bench/lib/drive.mjs): `c` tasks, each starting
 its next run when the previous one ends.
@@ -59,8 +59,10 @@ async def closed_loop(op: Any, total: int, concurrency: int, max_seconds: float)
             items += count
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     await asyncio.gather(*(caller() for _ in range(concurrency)))
     seconds = time.perf_counter() - started
+    cpu_ms = (time.process_time() - cpu_started) * 1000
     latencies.sort()
     firsts.sort()
     return {
@@ -71,6 +73,7 @@ async def closed_loop(op: Any, total: int, concurrency: int, max_seconds: float)
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "ttfe_p50_ms": percentile(firsts, 0.5) * 1000,
+        "cpu_ms_per_op": cpu_ms / len(latencies),
     }
 
 

@@ -1,6 +1,7 @@
 // Section 5, lifecycle: cold start (createAxon until it resolves, i.e. every worker ready) with 1
 // and 4 workers, recovery after SIGKILL of a worker, and resident memory per worker.
 import { startAxon } from "./lib/axon-host.mjs";
+import { withoutBytecodeCache } from "./lib/bytecode-cache.mjs";
 import { UNARY_PROMPT } from "./lib/params.mjs";
 import { rssMiB } from "./lib/python.mjs";
 
@@ -33,8 +34,21 @@ export async function benchLifecycle(p, log) {
       await one.close();
     }
   }
+  // Full runs only: what a start costs when Python may not cache bytecode (lib/bytecode-cache.mjs).
+  let coldStartNoBytecodeMs;
+  if (!p.quick) {
+    log("  cold start, 1 worker, no bytecode cache");
+    coldStartNoBytecodeMs = await withoutBytecodeCache(async () => {
+      const t0 = performance.now();
+      const axon = await startAxon({ instances: 1 });
+      const ms = performance.now() - t0;
+      await axon.close();
+      return ms;
+    });
+  }
   return {
     lifecycle: {
+      coldStartNoBytecodeMs,
       coldStart1Ms: median(coldStart1),
       coldStart4Ms: median(coldStart4),
       firstRunMs,

@@ -75,6 +75,20 @@ export function ratios(results) {
       () => true,
     );
   }
+  // CPU per run (Node + Python) moves little with the machine's load, unlike rates.
+  const cpuAt64 = (id) => {
+    const cpu = subjects[id]?.levels[64]?.cpu;
+    return cpu && cpu.hostMs + cpu.pythonMs;
+  };
+  for (const base of ["inprocess.1.run", "bare-agent.1.run"]) {
+    add(
+      `CPU per run @64, Axon 1 inst / ${base}`,
+      ratio(cpuAt64("axon.1.run"), cpuAt64(base)),
+      "x",
+      "(info)",
+      () => true,
+    );
+  }
   add(
     "recovery / cold start, 1 worker",
     ratio(lifecycle?.recoveryMs, lifecycle?.coldStart1Ms),

@@ -4,7 +4,7 @@
 import { fmt, markdownTable } from "./lib/table.mjs";
 import { ratios } from "./ratios.mjs";
 
-const ORDER = ["bare-transport", "bare-agent", "inprocess", "stdio-bridge", "axon"];
+const ORDER = ["bare-transport", "bare-agent", "inprocess", "stdio-bridge", "worker-direct", "axon"];
 
 export function report(results) {
   const ids = Object.keys(results.subjects).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
@@ -21,10 +21,15 @@ export function report(results) {
       fmt(s.levels[16]?.perSec),
       fmt(s.levels[64]?.perSec),
       stream ? fmt(s.levels[64]?.itemsPerSec) : "",
+      fmt(s.levels[64]?.cpu.hostMs),
+      fmt(s.levels[64]?.cpu.pythonMs),
     ];
   });
   const setups = markdownTable(
-    ["setup", "procs", "p50 ms", "p99 ms", "1st event ms", "/s @1", "/s @16", "/s @64", "events/s @64"],
+    [
+      ...["setup", "procs", "p50 ms", "p99 ms", "1st event ms", "/s @1", "/s @16", "/s @64", "events/s @64"],
+      ...["Node CPU ms/op @64", "Python CPU ms/op @64"],
+    ],
     setupRows,
   );
   const l = results.lifecycle ?? {};
@@ -34,6 +39,7 @@ export function report(results) {
     [
       ["cold start, 1 worker (createAxon until ready)", `${fmt(l.coldStart1Ms)} ms`],
       ["cold start, 4 workers", `${fmt(l.coldStart4Ms)} ms`],
+      ["cold start, 1 worker, no bytecode cache (full runs)", `${fmt(l.coldStartNoBytecodeMs)} ms`],
       ["first run after cold start", `${fmt(l.firstRunMs)} ms`],
       ["recovery: SIGKILL -> next successful run", recoveryText(l)],
       ["RSS per Axon worker, idle", mib(l.idleRssMiB)],

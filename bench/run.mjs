@@ -2,10 +2,12 @@
 // `npm run bench [-- --quick] [-- --only transport,axon]`: measures every setup in one run on
 // this machine, prints the tables and writes bench/results/latest.json. See docs/benchmarks.md.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchAxon } from "./axon.mjs";
 import { benchFramework } from "./framework.mjs";
+import { enableBytecodeCache } from "./lib/bytecode-cache.mjs";
 import { machine } from "./lib/machine.mjs";
 import { params } from "./lib/params.mjs";
 import { repoRoot } from "./lib/python.mjs";
@@ -13,11 +15,13 @@ import { benchLifecycle } from "./lifecycle.mjs";
 import { report } from "./report.mjs";
 import { benchStdioBridge } from "./stdio-bridge.mjs";
 import { benchTransport } from "./transport.mjs";
+import { benchWorkerDirect } from "./worker-direct.mjs";
 
 const SECTIONS = {
   transport: benchTransport,
   framework: benchFramework,
   stdio: benchStdioBridge,
+  worker: benchWorkerDirect,
   axon: benchAxon,
   lifecycle: benchLifecycle,
 };
@@ -26,6 +30,7 @@ const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
 });
 const only = values.only?.split(",") ?? Object.keys(SECTIONS);
+const bytecodeBefore = enableBytecodeCache();
 // Axon's own warnings (e.g. "worker exited" after the recovery test's SIGKILL) would litter the table.
 process.env.AXON_LOG_LEVEL ??= "error";
 const p = params(values.quick);
@@ -37,7 +42,13 @@ if (!existsSync(join(repoRoot, "packages/axon/dist/index.js"))) {
 
 const started = performance.now();
 const log = (line) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s]${line}`);
-const results = { date: new Date().toISOString(), params: p, machine: machine(), subjects: {}, rss: {} };
+const results = {
+  date: new Date().toISOString(),
+  params: p,
+  machine: { ...machine(), pythonDontWriteBytecode: bytecodeBefore.dontWrite ?? null },
+  subjects: {},
+  rss: {},
+};
 for (const name of only) {
   log(` ${name}`);
   const section = await SECTIONS[name](p, log);
@@ -46,7 +57,7 @@ for (const name of only) {
   for (const key of ["lifecycle", "held"]) if (section[key]) results[key] = section[key];
 }
 results.seconds = (performance.now() - started) / 1000;
-results.machine.loadavgAfter = machine().loadavg;
+results.machine.loadavgAfter = loadavg().map((x) => Number(x.toFixed(2)));
 
 const table = report(results);
 console.log(table);

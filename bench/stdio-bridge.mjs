@@ -26,7 +26,11 @@ export async function benchStdioBridge(p, log) {
     });
   try {
     log("  stdio-bridge.1.run");
-    const measured = await measure(() => run(UNARY_PROMPT), p);
+    const measured = await measure(
+      () => run(UNARY_PROMPT),
+      p,
+      () => [child.pid],
+    );
     return {
       subjects: {
         "stdio-bridge.1.run": { label: "stdio JSON-lines bridge", processes: 1, op: "run", ...measured },

@@ -25,6 +25,7 @@ export async function benchTransport(p, log) {
     try {
       for (const processes of [1, 2]) {
         const client = bareClients(addresses.slice(0, processes));
+        const pids = () => servers.slice(0, processes).map(({ child }) => child.pid);
         try {
           for (const [op, call] of [
             ["run", () => client.run({ agent: "echo", prompt: UNARY_PROMPT })],
@@ -32,7 +33,12 @@ export async function benchTransport(p, log) {
           ]) {
             const id = `bare-${mode}.${processes}.${op}`;
             log(`  ${id}`);
-            subjects[id] = { label: `${LABELS[mode]} (${op})`, processes, op, ...(await measure(call, p)) };
+            subjects[id] = {
+              label: `${LABELS[mode]} (${op})`,
+              processes,
+              op,
+              ...(await measure(call, p, pids)),
+            };
           }
         } finally {
           client.close();

@@ -2,16 +2,17 @@
 // the previous one ends, until `total` operations have run. Closed loop (not a fixed arrival
 // rate) because the question is the most a setup can do with N requests in flight.
 import { performance } from "node:perf_hooks";
+import { cpuNow, cpuPerOp } from "./cpu.mjs";
 import { latencySummary } from "./stats.mjs";
 
 /**
  * Runs `op` `total` times with `concurrency` in flight, after `warmup` sequential calls; stops
  * starting new ones after `maxSeconds`, so a loaded machine makes a run shorter, not longer.
  * `op` may resolve to `{ items, firstMs }`: items counted (streamed events; default 1) and the
- * time to its first item (streams).
- * @returns {{ concurrency, ops, seconds, perSec, itemsPerSec, p50, p99, ttfeP50 }} times in ms
+ * time to its first item (streams). `pids()` lists the Python processes serving it, for CPU per op.
+ * @returns {{ concurrency, ops, seconds, perSec, itemsPerSec, p50, p99, ttfeP50, cpu }} times in ms
  */
-export async function drive(op, { total, concurrency, warmup = 0, maxSeconds = Infinity }) {
+export async function drive(op, { total, concurrency, warmup = 0, maxSeconds = Infinity, pids = () => [] }) {
   for (let i = 0; i < warmup; i++) await op();
   const latencies = [];
   const firsts = [];
@@ -28,9 +29,11 @@ export async function drive(op, { total, concurrency, warmup = 0, maxSeconds = I
       if (outcome.firstMs !== undefined) firsts.push(outcome.firstMs);
     }
   };
+  const cpu0 = cpuNow(pids());
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, caller));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuPerOp(cpu0, cpuNow(pids()), latencies.length);
   const { p50, p99 } = latencySummary(latencies);
   return {
     concurrency,
@@ -41,5 +44,6 @@ export async function drive(op, { total, concurrency, warmup = 0, maxSeconds = I
     p50,
     p99,
     ttfeP50: latencySummary(firsts).p50,
+    cpu,
   };
 }

@@ -8,9 +8,10 @@ export function machine() {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
   const versions = spawnSync(
     venvPython,
+    // Versions from package metadata: importing pydantic_ai itself would take seconds.
     [
       "-c",
-      "import sys, pydantic_ai, grpc; print(sys.version.split()[0], pydantic_ai.__version__, grpc.__version__)",
+      "import sys; from importlib.metadata import version as v; print(sys.version.split()[0], v('pydantic-ai-slim'), v('grpcio'))",
     ],
     { encoding: "utf8" },
   ).stdout.trim();

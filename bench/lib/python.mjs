@@ -15,8 +15,27 @@ export const venvPython = process.env.AXON_PYTHON ?? join(repoRoot, "python/.ven
  * stdin stays a pipe: the scripts exit when it closes, so none outlives the bench.
  * @returns {Promise<{ child }>}
  */
-export function startPython(script, args = [], { timeoutMs = 30_000 } = {}) {
-  const child = spawn(venvPython, [join(repoRoot, "bench", script), ...args], {
+export function startPython(script, args = [], options = {}) {
+  return spawnUntilReady(
+    [join(repoRoot, "bench", script), ...args],
+    (line) => line.startsWith("READY"),
+    options,
+  );
+}
+
+/**
+ * Spawns a real worker, `python -m axon_worker --agent echo=<spec> --listen <address>`, without
+ * Axon's host, and resolves on its ready control line (docs/worker-protocol.md). It too exits
+ * when stdin closes.
+ */
+export function startWorker(agentSpec, listen, options = {}) {
+  const args = ["-m", "axon_worker", "--agent", `echo=${agentSpec}`, "--listen", listen];
+  return spawnUntilReady(args, (line) => line.startsWith("@@AXON@@ ") && line.includes('"ready"'), options);
+}
+
+function spawnUntilReady(args, isReady, { timeoutMs = 30_000 } = {}) {
+  const what = args[0] === "-m" ? args[1] : args[0];
+  const child = spawn(venvPython, args, {
     cwd: repoRoot,
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
     stdio: ["pipe", "pipe", "pipe"],
@@ -26,19 +45,21 @@ export function startPython(script, args = [], { timeoutMs = 30_000 } = {}) {
     stderr = (stderr + chunk).slice(-4000);
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(`no READY within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => fail(`not ready within ${timeoutMs} ms`), timeoutMs);
     const fail = (why) => {
       clearTimeout(timer);
       child.kill("SIGKILL");
-      reject(new Error(`bench/${script}: ${why}\n${stderr}`));
+      reject(new Error(`${what}: ${why}\n${stderr}`));
     };
-    child.once("exit", (code, signal) => fail(`exited (${code ?? signal}) before READY`));
+    child.once("exit", (code, signal) => fail(`exited (${code ?? signal}) before it was ready`));
     const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => {
-      if (!line.startsWith("READY")) return fail(`unexpected first line: ${line}`);
+    lines.on("line", (line) => {
+      if (!isReady(line)) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
       lines.close();
+      // Keep draining stdout so a chatty process never blocks on a full pipe.
+      child.stdout.resume();
       resolve({ child });
     });
   });
