@@ -36,19 +36,19 @@ class Client:
         )
 
     async def run(
-        self, request: run_pb2.RunRequest, deadline: float | None = 10, metadata: Metadata = ()
+        self, request: run_pb2.RunRequest, deadline: float | None = 30, metadata: Metadata = ()
     ) -> run_pb2.RunResponse:
         response: run_pb2.RunResponse = await self._run(request, timeout=deadline, metadata=metadata)
         return response
 
     def stream_call(
-        self, request: run_pb2.RunRequest, deadline: float | None = 10, metadata: Metadata = ()
+        self, request: run_pb2.RunRequest, deadline: float | None = 30, metadata: Metadata = ()
     ) -> Any:
         """The call object itself, to iterate or cancel."""
         return self._stream(request, timeout=deadline, metadata=metadata)
 
     async def stream(
-        self, request: run_pb2.RunRequest, deadline: float | None = 10
+        self, request: run_pb2.RunRequest, deadline: float | None = 30
     ) -> list[run_pb2.RunEvent]:
         events: list[run_pb2.RunEvent] = []
         call: AsyncIterator[run_pb2.RunEvent] = self.stream_call(request, deadline)

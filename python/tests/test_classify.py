@@ -7,6 +7,7 @@ import pytest
 from pydantic_ai import exceptions as ai
 
 from axon_worker._errors import TRACEBACK_LIMIT, RequestError, classify
+from axon_worker._proto.axon.v1.errors_pb2 import ErrorDetail
 from axon_worker._proto.axon.v1.errors_pb2 import ErrorKind as K
 
 CASES: list[tuple[BaseException, int, grpc.StatusCode, bool]] = [
@@ -51,17 +52,23 @@ CASES: list[tuple[BaseException, int, grpc.StatusCode, bool]] = [
 ]
 
 
+def classified(error: BaseException) -> tuple[grpc.StatusCode, ErrorDetail]:
+    failure = classify(error, agent="a", run_id="r")
+    assert failure.detail is not None
+    return failure.code, failure.detail
+
+
 @pytest.mark.parametrize(("error", "kind", "code", "retryable"), CASES)
 def test_an_exception_maps_to_its_kind_status_and_retryability(
     error: BaseException, kind: int, code: grpc.StatusCode, retryable: bool
 ) -> None:
-    failure = classify(error, agent="a", run_id="r")
-    assert (failure.detail.kind, failure.code, failure.detail.retryable) == (kind, code, retryable)
-    assert (failure.detail.agent, failure.detail.run_id) == ("a", "r")
+    status, detail = classified(error)
+    assert (detail.kind, status, detail.retryable) == (kind, code, retryable)
+    assert (detail.agent, detail.run_id) == ("a", "r")
 
 
 def test_a_model_http_error_carries_its_status_code() -> None:
-    detail = classify(ai.ModelHTTPError(502, "m"), agent="a", run_id="r").detail
+    _, detail = classified(ai.ModelHTTPError(502, "m"))
     assert detail.HasField("status_code") and detail.status_code == 502
     assert detail.python_type == "pydantic_ai.exceptions.ModelHTTPError"
 
@@ -74,7 +81,7 @@ def test_the_traceback_keeps_its_last_8_kib() -> None:
 
     with pytest.raises(ValueError) as caught:
         recurse(200)
-    detail = classify(caught.value, agent="a", run_id="r").detail
+    _, detail = classified(caught.value)
     assert len(detail.traceback) <= TRACEBACK_LIMIT + 4
     assert detail.traceback.rstrip().endswith("ValueError: deep")
     assert detail.message == "ValueError: deep" and detail.python_type == "ValueError"

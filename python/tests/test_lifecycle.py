@@ -21,7 +21,7 @@ from grpc_health.v1.health_pb2 import HealthCheckResponse
 
 from axon_worker._proto.axon.v1.run_pb2 import RunRequest
 
-from ._stub import Client, error_detail
+from ._stub import Client
 from ._worker import REPO_ROOT, Worker, agent_args
 
 SERVING = HealthCheckResponse.SERVING
@@ -85,7 +85,7 @@ async def test_sigterm_refuses_new_runs_lets_an_in_flight_run_finish_and_exits_0
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await client.run(RunRequest(agent="chaos", prompt="too late"))
         assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
-        assert error_detail(refused.value).retryable
+        assert not any(key == "axon-error-bin" for key, _ in refused.value.trailing_metadata() or ())
         while not (event := await call.read()).HasField("final"):
             pass
         assert json.loads(event.final.output_json) == "slept 1"
@@ -201,14 +201,15 @@ def test_a_command_line_without_agents_exits_2() -> None:
         worker.stop()
 
 
-async def test_listening_on_tcp_port_0_reports_the_actual_port() -> None:
-    worker = Worker(["--listen", "127.0.0.1:0"], agents=ECHO)
+async def test_a_worker_on_tcp_port_0_reports_the_actual_port_and_takes_its_default_model_from_env() -> None:
+    worker = Worker(["--listen", "127.0.0.1:0"], agents=ECHO, env={"AXON_PYTHON_AGENT_MODEL": "test"})
     try:
         host, port = worker.address.rsplit(":", 1)
         assert host == "127.0.0.1" and int(port) > 0
         client = Client(worker.address)
         response = await client.run(RunRequest(agent="echo", prompt="over tcp"))
-        assert json.loads(response.output_json) == "over tcp"
+        assert response.model_name == "test"  # pydantic-ai's TestModel, not the agent's own echo model
+        assert (await client.describe()).agents[0].default_model == "test"
         await client.close()
     finally:
         worker.stop()

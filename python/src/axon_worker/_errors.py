@@ -43,11 +43,13 @@ class Failure:
     """A classified error: what the client gets."""
 
     code: grpc.StatusCode
-    detail: pb.ErrorDetail
+    detail: pb.ErrorDetail | None
+    """Sent as `axon-error-bin`; None only where the status alone says it all (a draining worker)."""
+    message: str = ""
 
     @property
     def status_message(self) -> str:
-        return self.detail.message
+        return self.detail.message if self.detail is not None else self.message
 
 
 def _qualified(error: BaseException) -> str:
@@ -134,15 +136,7 @@ def agent_not_found(name: str, known: list[str], run_id: str) -> Failure:
     )
 
 
-def worker_stopping(agent: str, run_id: str) -> Failure:
-    # No kind fits a worker that is draining: the run never started, and another worker can take it.
-    return Failure(
-        grpc.StatusCode.UNAVAILABLE,
-        pb.ErrorDetail(
-            kind=K.ERROR_KIND_UNSPECIFIED,
-            message="the worker is stopping and accepts no new runs",
-            retryable=True,
-            agent=agent,
-            run_id=run_id,
-        ),
-    )
+def worker_stopping() -> Failure:
+    # No kind fits a run refused because the worker drains: it never started. A bare UNAVAILABLE
+    # is what the host also sees once the server is gone, and means "try another worker".
+    return Failure(grpc.StatusCode.UNAVAILABLE, None, "the worker is stopping and accepts no new runs")

@@ -90,7 +90,8 @@ def _deps(agent: AbstractAgent[Any, Any], raw: bytes) -> Any:
 
 def _model(request: pb.RunRequest, cache: ModelCache) -> models.Model | str | None:
     if not request.model:
-        return cache.default
+        # The worker's default: a failure here is the worker's configuration (user_error), not the request's.
+        return cache.get(cache.default) if cache.default else None
     try:
         return cache.get(request.model)
     except Exception as error:  # unknown provider, missing API key, missing extra...

@@ -47,7 +47,7 @@ def _traceparent(context: grpc.aio.ServicerContext[Any, Any]) -> str | None:
 
 
 async def _abort(context: grpc.aio.ServicerContext[Any, Any], failure: Failure) -> NoReturn:
-    trailer = ((ERROR_METADATA_KEY, failure.detail.SerializeToString()),)
+    trailer = () if failure.detail is None else ((ERROR_METADATA_KEY, failure.detail.SerializeToString()),)
     await context.abort(failure.code, failure.status_message, trailing_metadata=trailer)
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
@@ -101,7 +101,7 @@ class AgentService:
 
     def _agent(self, name: str, run_id: str) -> AbstractAgent[Any, Any]:
         if self._draining:
-            raise _Rejected(worker_stopping(name, run_id))
+            raise _Rejected(worker_stopping())
         agent = self._agents.get(name)
         if agent is None:
             raise _Rejected(agent_not_found(name, list(self._agents), run_id))
