@@ -7,35 +7,20 @@ import {
   type ProgressEvent,
 } from "./axon-events.js";
 import type { AxonConfig, AxonConfigInput } from "./config/config-schema.js";
-import { findPython } from "./config/find-python.js";
 import { loadConfig } from "./config/load-config.js";
 import { parseConfig } from "./config/parse-config.js";
 import { AgentNotFoundError, AgentUnavailableError } from "./errors/host-errors.js";
 import { InvalidRequestError } from "./errors/worker-errors.js";
-import type { DescribeResponse } from "./gen/axon/v1/describe.js";
-import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
 import { parseRunOptions, type RunOptions } from "./run/run-options.js";
 import { createRunStream } from "./run/run-stream.js";
 import type { RunEvent, RunResult, RunStream } from "./run/run-types.js";
 import { type StartedRun, startRun } from "./run/start-run.js";
-import { createSupervisor } from "./supervisor/supervisor.js";
-import { type ChildState, createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
-import { createSocketDir } from "./worker/socket-dir.js";
+import { type WorkerStatus, workerStatus } from "./worker-status.js";
 
-/** One worker, as `status()` reports it. */
-export interface WorkerStatus {
-  agent: string;
-  instance: number;
-  state: ChildState;
-  pid: number | undefined;
-  inFlight: number;
-  /** Runs waiting for any instance of this agent. */
-  queued: number;
-  restarts: number;
-  /** Since the current process became ready; 0 when it is not ready. */
-  uptimeMs: number;
-  address: string | undefined;
-}
+// Kept here too: the CLI and the gateway import it from this module.
+export type { WorkerStatus } from "./worker-status.js";
+
+import { createWorkerTree } from "./worker-tree.js";
 
 export interface Axon {
   /** Runs `agent` to completion. */
@@ -83,46 +68,7 @@ export async function createAxon(
   const events = new AxonEventEmitter((error) =>
     logger.error({ err: error }, "an Axon event listener threw"),
   );
-  const python = findPython({ ...config.python, from: config.python.cwd }).executable;
-  const socketDir = createSocketDir();
-
-  const pools = new Map<string, AgentPool>();
-  const describes = new Map<string, DescribeResponse>();
-  const children: WorkerChild[] = [];
-  for (const [agent, agentConfig] of Object.entries(config.agents)) {
-    pools.set(agent, createAgentPool({ agent, ...agentConfig }));
-    for (let instance = 0; instance < agentConfig.instances; instance++) {
-      const listen = `unix:${socketDir.socketPath(agent, instance)}`;
-      const env = { ...config.python.env, ...agentConfig.env };
-      const command = {
-        python,
-        agent,
-        module: agentConfig.module,
-        listen,
-        cwd: config.python.cwd,
-        env,
-        model: agentConfig.model,
-      };
-      children.push(createWorkerChild(agent, instance, agentConfig, command));
-    }
-  }
-  const poolOf = (agent: string) => pools.get(agent) as AgentPool;
-  const supervisor = createSupervisor({
-    children,
-    config: config.supervisor,
-    startTimeoutMs: config.startTimeoutMs,
-    logger,
-    events,
-    hooks: {
-      workerUp(child, worker, ready) {
-        describes.set(child.agent, ready.describe);
-        poolOf(child.agent).add({ id: child.id, client: ready.client.agentService, gone: worker.exited });
-      },
-      workerDown: (child) => poolOf(child.agent).remove(child.id),
-      agentAvailability: (agent, reason) =>
-        poolOf(agent).setAvailability(reason === undefined ? { state: "up" } : { state: "down", reason }),
-    },
-  });
+  const { supervisor, pools, describes, socketDir, poolOf } = createWorkerTree(config, logger, events);
   try {
     await supervisor.start(options.onProgress);
   } catch (error) {
@@ -190,22 +136,7 @@ export async function createAxon(
       });
     },
     status() {
-      return children.map((child) => {
-        const lifecycle = child.lifecycle;
-        const ready = lifecycle.state === "ready" ? lifecycle.ready : undefined;
-        const pool = poolOf(child.agent);
-        return {
-          agent: child.agent,
-          instance: child.instance,
-          state: lifecycle.state,
-          pid: "worker" in lifecycle ? lifecycle.worker?.pid : undefined,
-          inFlight: pool.inFlight(child.id),
-          queued: pool.queued(),
-          restarts: child.restarts,
-          uptimeMs: ready ? Date.now() - ready.readyAt : 0,
-          address: ready?.address,
-        };
-      });
+      return supervisor.children.map((child) => workerStatus(child, poolOf(child.agent)));
     },
     async restart(agent) {
       if (!pools.has(agent))

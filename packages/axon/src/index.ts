@@ -1,7 +1,7 @@
 // The public API of `axon`. Named exports only, so that what is public is decided here.
 
 export type { AgentInfo } from "./agent-info.js";
-export type { Axon, CreateAxonOptions, WorkerStatus } from "./axon.js";
+export type { Axon, CreateAxonOptions } from "./axon.js";
 export { createAxon } from "./axon.js";
 export type { AxonEventName, AxonEvents, AxonListener, ProgressEvent, WorkerRef } from "./axon-events.js";
 export type {
@@ -43,3 +43,4 @@ export {
 export type { RunOptions } from "./run/run-options.js";
 export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
 export type { WorkerLogRecord } from "./worker/control-message.js";
+export type { WorkerStatus } from "./worker-status.js";

@@ -11,7 +11,7 @@ import {
   TimeoutError,
   UsageLimitExceededError,
 } from "../src/index.js";
-import { nextEvent, startAxon, waitFor } from "./helpers/start-axon.js";
+import { nextEvent, STARTUP_TIMEOUT_MS, startAxon, waitFor } from "./helpers/start-axon.js";
 
 let axon: Axon;
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     tools: { module: "examples.agents.tools:agent" },
     chaos: { module: "examples.agents.chaos:agent", maxConcurrency: 4, maxQueue: 4 },
   });
-});
+}, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await axon?.close();
@@ -207,11 +207,15 @@ describe("errors", () => {
 });
 
 describe("routing", () => {
-  it("gives each of 500 concurrent runs over 2 instances its own output", async () => {
-    const prompts = Array.from({ length: 500 }, (_, i) => `prompt number ${i}`);
-    const results = await Promise.all(prompts.map((prompt) => axon.run<string>("echo", prompt)));
-    expect(results.map((r) => r.output)).toEqual(prompts);
-  }, 60_000);
+  it(
+    "gives each of 500 concurrent runs over 2 instances its own output",
+    async () => {
+      const prompts = Array.from({ length: 500 }, (_, i) => `prompt number ${i}`);
+      const results = await Promise.all(prompts.map((prompt) => axon.run<string>("echo", prompt)));
+      expect(results.map((r) => r.output)).toEqual(prompts);
+    },
+    STARTUP_TIMEOUT_MS,
+  );
 });
 
 describe("introspection", () => {

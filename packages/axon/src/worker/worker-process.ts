@@ -7,6 +7,7 @@ import { type ControlMessage, parseControlMessage, type WorkerLogRecord } from "
 import { createTailBuffer, splitLines } from "./line-splitter.js";
 import { CONTROL_FD, spawnWorker, type WorkerCommand } from "./spawn-worker.js";
 import { startError } from "./start-error.js";
+import { logRecord, toLogRecord } from "./worker-log.js";
 
 /** How a worker process ended. */
 export interface ExitInfo {
@@ -80,18 +81,8 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
   };
 
   const emitLog = (message: Extract<ControlMessage, { type: "log" }>) => {
-    const record: WorkerLogRecord = {
-      level: message.level,
-      logger: message.logger,
-      message: message.message,
-      agent: message.agent ?? options.agent,
-      pid: child?.pid,
-      runId: message.run_id,
-      time: Math.round((message.time ?? Date.now() / 1000) * 1000),
-      ...(message.exc ? { exc: message.exc } : {}),
-    };
-    const level = pinoLevel(message.level);
-    log[level]({ logger: record.logger, runId: record.runId, exc: record.exc }, record.message);
+    const record = toLogRecord(message, options.agent, child?.pid);
+    logRecord(log, record);
     options.onLog?.(record);
   };
 
@@ -206,20 +197,4 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
       return info;
     },
   };
-}
-
-function pinoLevel(level: string): "debug" | "info" | "warn" | "error" | "fatal" {
-  switch (level.toUpperCase()) {
-    case "DEBUG":
-      return "debug";
-    case "WARNING":
-    case "WARN":
-      return "warn";
-    case "ERROR":
-      return "error";
-    case "CRITICAL":
-      return "fatal";
-    default:
-      return "info";
-  }
 }

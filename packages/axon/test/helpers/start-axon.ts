@@ -12,6 +12,14 @@ import {
 /** The repository root: the demo agents import as `examples.agents.*` from here. */
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
+/**
+ * Python workers import pydantic-ai at start (~2 s of CPU); on a shared, loaded machine that can
+ * take far longer, which must not fail a test about something else.
+ */
+export const SLOW_START_MS = 120_000;
+/** For `beforeAll` / tests that start workers. */
+export const STARTUP_TIMEOUT_MS = 180_000;
+
 /** Test configs: quick backoffs, so that recovery fits in a test. */
 export const fastSupervisor = {
   maxRestarts: 3,
@@ -26,7 +34,13 @@ export function startAxon(
   extra: Partial<AxonConfigInput> = {},
 ): Promise<Axon> {
   return createAxon(
-    { python: { cwd: repoRoot }, supervisor: fastSupervisor, ...extra, agents },
+    {
+      python: { cwd: repoRoot },
+      supervisor: fastSupervisor,
+      startTimeoutMs: SLOW_START_MS,
+      ...extra,
+      agents,
+    },
     { logger: pino({ level: "silent" }) },
   );
 }
@@ -65,7 +79,7 @@ export function isAlive(pid: number | undefined): boolean {
 }
 
 /** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
-export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(check: () => boolean, timeoutMs = SLOW_START_MS): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -1,0 +1,59 @@
+import type { Logger } from "pino";
+import type { AxonEventEmitter } from "./axon-events.js";
+import type { AxonConfig } from "./config/config-schema.js";
+import { findPython } from "./config/find-python.js";
+import type { DescribeResponse } from "./gen/axon/v1/describe.js";
+import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
+import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
+import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
+import { createSocketDir, type SocketDir } from "./worker/socket-dir.js";
+
+/**
+ * The supervised processes and the pools that route to them, wired together: the supervisor
+ * reports workers going up and down, the pools turn that into members. Neither knows the other.
+ */
+export interface WorkerTree {
+  supervisor: Supervisor;
+  /** By agent, in config order. */
+  pools: Map<string, AgentPool>;
+  /** The latest `Describe` answer per agent (from the handshake of its newest worker). */
+  describes: Map<string, DescribeResponse>;
+  socketDir: SocketDir;
+  poolOf(agent: string): AgentPool;
+}
+
+export function createWorkerTree(config: AxonConfig, logger: Logger, events: AxonEventEmitter): WorkerTree {
+  const python = findPython({ ...config.python, from: config.python.cwd }).executable;
+  const socketDir = createSocketDir();
+  const pools = new Map<string, AgentPool>();
+  const describes = new Map<string, DescribeResponse>();
+  const children: WorkerChild[] = [];
+  for (const [agent, agentConfig] of Object.entries(config.agents)) {
+    pools.set(agent, createAgentPool({ agent, ...agentConfig }));
+    const env = { ...config.python.env, ...agentConfig.env };
+    for (let instance = 0; instance < agentConfig.instances; instance++) {
+      const listen = `unix:${socketDir.socketPath(agent, instance)}`;
+      const { module, model } = agentConfig;
+      const command = { python, agent, module, listen, cwd: config.python.cwd, env, model };
+      children.push(createWorkerChild(agent, instance, agentConfig, command));
+    }
+  }
+  const poolOf = (agent: string) => pools.get(agent) as AgentPool;
+  const supervisor = createSupervisor({
+    children,
+    config: config.supervisor,
+    startTimeoutMs: config.startTimeoutMs,
+    logger,
+    events,
+    hooks: {
+      workerUp(child, worker, ready) {
+        describes.set(child.agent, ready.describe);
+        poolOf(child.agent).add({ id: child.id, client: ready.client.agentService, gone: worker.exited });
+      },
+      workerDown: (child) => poolOf(child.agent).remove(child.id),
+      agentAvailability: (agent, reason) =>
+        poolOf(agent).setAvailability(reason === undefined ? { state: "up" } : { state: "down", reason }),
+    },
+  });
+  return { supervisor, pools, describes, socketDir, poolOf };
+}
