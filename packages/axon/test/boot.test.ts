@@ -12,6 +12,7 @@ import {
   nextEvent,
   pidOf,
   repoRoot,
+  SLOW_START_MS,
   STARTUP_TIMEOUT_MS,
   startAxon,
   waitFor,
