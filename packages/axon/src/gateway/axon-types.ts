@@ -1,6 +1,6 @@
 // The slice of the library's `Axon` the gateway drives: it depends on what it uses and
 // nothing more, so an embedder can hand it any object with these methods.
-import type { Axon, WorkerStatus } from "../axon.js";
+import type { Axon, WorkerStatus } from "../index.js";
 
 export type GatewayAxon = Pick<
   Axon,
@@ -8,7 +8,7 @@ export type GatewayAxon = Pick<
 >;
 
 export type { AgentInfo } from "../agent-info.js";
-export type { WorkerStatus } from "../axon.js";
+export type { WorkerStatus } from "../index.js";
 export type { AxonEventName } from "../axon-events.js";
 export type { RunEvent, RunResult } from "../run/run-types.js";
 export type { WorkerLogRecord as LogRecord } from "../worker/control-message.js";

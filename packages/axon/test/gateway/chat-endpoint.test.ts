@@ -1,18 +1,12 @@
 // POST /v1/agents/:name/chat speaks the AI SDK 5 UI message stream (v1) with real workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoGateway, startDemoGateway } from "./demo-gateway.js";
+import { BOOT_TIMEOUT_MS, type DemoGateway, demoAgents, startDemoGateway } from "./demo-gateway.js";
 import { assistantMessage as assistant, toolAnswer, userMessage as user } from "./ui-messages.js";
 
 let gateway: DemoGateway;
 beforeAll(async () => {
-  gateway = await startDemoGateway({
-    agents: {
-      echo: { module: "examples.agents.echo:agent" },
-      tools: { module: "examples.agents.tools:agent" },
-      chaos: { module: "examples.agents.chaos:agent" },
-    },
-  });
-});
+  gateway = await startDemoGateway({ agents: { echo: demoAgents.echo, chaos: demoAgents.chaos } });
+}, BOOT_TIMEOUT_MS);
 afterAll(() => gateway?.close());
 
 async function chat(agent: string, body: unknown) {
@@ -48,13 +42,12 @@ describe("POST /v1/agents/:name/chat", () => {
     expect(done).toBe(true);
   });
 
-  it("streams tool calls with their inputs and outputs", async () => {
-    const { chunks } = await chat("tools", { id: "c2", messages: [user("u1", "add 2 and 3")] });
-    expect(chunks.find((c) => c.type === "tool-input-available")).toMatchObject({
-      toolName: "add",
-      input: { a: 2, b: 3 },
-    });
-    expect(chunks.find((c) => c.type === "tool-output-available")).toMatchObject({ output: 5 });
+  it("streams tool calls with their inputs and outputs, each round in its own step", async () => {
+    const { chunks } = await chat("chaos", { id: "c2", messages: [user("u1", "sleep 0")] });
+    const input = chunks.find((c) => c.type === "tool-input-available");
+    expect(input).toMatchObject({ toolName: "sleep", input: { seconds: 0 }, dynamic: true });
+    const output = chunks.find((c) => c.type === "tool-output-available");
+    expect(output).toMatchObject({ toolCallId: input.toolCallId, output: "slept 0" });
     expect(chunks.filter((c) => c.type === "start-step")).toHaveLength(2);
   });
 

@@ -26,7 +26,7 @@ beforeAll(async () => {
   ]);
   page = await browser.context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
-}, 600_000);
+}, 600_000); // the first run may install chromium with apt-get
 
 afterAll(async () => {
   await browser?.close();

@@ -1,5 +1,6 @@
 // A real Axon on the demo agents (real Python workers; only the LLM is a FunctionModel),
-// served on a free loopback port. One per test file: workers take a moment to boot.
+// served on a free loopback port. One per test file, with only the agents it needs: each
+// worker costs ~2 s of CPU to import pydantic-ai.
 
 import { type ServeGatewayOptions, serveGateway } from "../../src/gateway/index.js";
 import type { Axon, AxonConfigInput } from "../../src/index.js";
@@ -26,11 +27,15 @@ export interface DemoGateway {
   close(): Promise<void>;
 }
 
+/** For `beforeAll`: booting workers under load can take a while. */
+export const BOOT_TIMEOUT_MS = 120_000;
+
 export async function startDemoGateway(
   options: Partial<ServeGatewayOptions> & { agents?: AxonConfigInput["agents"] } = {},
 ): Promise<DemoGateway> {
   const { agents = demoAgents, ...gatewayOptions } = options;
-  const axon = await startAxon(agents);
+  // Generous: two cores shared by every suite make Python imports slow at times.
+  const axon = await startAxon(agents, { startTimeoutMs: 90_000 });
   const served = await serveGateway({ axon, port: 0, statusIntervalMs: 200, ...gatewayOptions });
   return {
     axon,

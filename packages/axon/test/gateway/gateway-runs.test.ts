@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/start-axon.js";
 import {
+  BOOT_TIMEOUT_MS,
   type DemoGateway,
   demoAgents,
   nextRecord,
@@ -18,10 +19,12 @@ const inFlight = (agent: string) =>
     .reduce((sum, w) => sum + w.inFlight, 0);
 
 beforeAll(async () => {
-  // `busy` takes one run at a time and queues none, to see 429.
-  const busy = { module: "examples.agents.chaos:agent", maxConcurrency: 1, maxQueue: 0 };
-  gateway = await startDemoGateway({ agents: { ...demoAgents, busy } });
-});
+  // `chaos` takes one run at a time and queues none, to see 429; its tests wait for it to be idle.
+  const chaos = { ...demoAgents.chaos, maxConcurrency: 1, maxQueue: 0 };
+  gateway = await startDemoGateway({
+    agents: { ...demoAgents, echo: { ...demoAgents.echo, instances: 1 }, chaos },
+  });
+}, BOOT_TIMEOUT_MS);
 afterAll(() => gateway?.close());
 
 describe("POST /v1/agents/:name/run", () => {
@@ -122,9 +125,9 @@ describe("POST /v1/agents/:name/run", () => {
   });
 
   it("answers 429 with Retry-After when the agent's queue is full", async () => {
-    const first = gateway.request("/v1/agents/busy/run", { json: { prompt: "sleep 1" } });
-    await waitFor(() => inFlight("busy") === 1);
-    const second = await gateway.request("/v1/agents/busy/run", { json: { prompt: "x" } });
+    const first = gateway.request("/v1/agents/chaos/run", { json: { prompt: "sleep 1" } });
+    await waitFor(() => inFlight("chaos") === 1);
+    const second = await gateway.request("/v1/agents/chaos/run", { json: { prompt: "x" } });
     expect(second.status).toBe(429);
     expect(second.headers.get("retry-after")).toBe("1");
     expect((await second.json()).error).toMatchObject({ code: "overloaded", retryable: true });

@@ -6,6 +6,7 @@ import { isAxonError } from "../../src/index.js";
 import { pidOf, waitFor } from "../helpers/start-axon.js";
 import { ensureDashboardBuilt } from "./dashboard-build.js";
 import {
+  BOOT_TIMEOUT_MS,
   type DemoGateway,
   type JsonResponse,
   nextRecord,
@@ -21,13 +22,13 @@ beforeAll(async () => {
   ensureDashboardBuilt();
   gateway = await startDemoGateway({
     agents: {
-      echo: { module: "examples.agents.echo:agent", instances: 2 },
+      echo: { module: "examples.agents.echo:agent" },
       tools: { module: "examples.agents.tools:agent" },
     },
   });
   // A second gateway over the same Axon, with a token.
   guarded = await serveGateway({ axon: gateway.axon, port: 0, token });
-});
+}, BOOT_TIMEOUT_MS);
 afterAll(async () => {
   await guarded?.close();
   await gateway?.close();
@@ -58,7 +59,7 @@ describe("GET /v1/agents", () => {
     const tools = agents.find((a: { name: string }) => a.name === "tools");
     expect(tools).toMatchObject({ outputKind: "text", state: "ready", tools: [{ name: "add" }] });
     const echo = agents.find((a: { name: string }) => a.name === "echo");
-    expect(echo.workers).toHaveLength(2);
+    expect(echo.workers).toHaveLength(1);
     expect(echo.workers[0]).toMatchObject({
       state: "ready",
       pid: expect.any(Number),
@@ -70,7 +71,7 @@ describe("GET /v1/agents", () => {
   it("describes one agent by name, and answers 404 for an unknown one", async () => {
     expect(await (await gateway.request("/v1/agents/echo")).json()).toMatchObject({
       name: "echo",
-      instances: 2,
+      instances: 1,
     });
     const missing = await gateway.request("/v1/agents/nobody");
     expect(missing.status).toBe(404);
@@ -160,9 +161,9 @@ describe("GET /v1/events", () => {
     while (!String(log.message).includes("adding 20 and 22")) log = await nextRecord(records, "log");
     expect(log).toMatchObject({ agent: "tools", level: "INFO", pid: pidOf(gateway.axon, "tools") });
 
-    process.kill(pidOf(gateway.axon, "echo", 1) as number, "SIGKILL");
+    process.kill(pidOf(gateway.axon, "echo") as number, "SIGKILL");
     const exited = await nextRecord(records, "worker");
-    expect(exited).toMatchObject({ type: "worker-exited", agent: "echo", instance: 1, signal: "SIGKILL" });
+    expect(exited).toMatchObject({ type: "worker-exited", agent: "echo", instance: 0, signal: "SIGKILL" });
     client.abort();
     await waitFor(() => gateway.axon.status().every((w) => w.state === "ready"), 30_000);
   });
