@@ -8,8 +8,8 @@ export type GatewayAxon = Pick<
 >;
 
 export type { AgentInfo } from "../agent-info.js";
-export type { WorkerStatus } from "../index.js";
 export type { AxonEventName } from "../axon-events.js";
+export type { WorkerStatus } from "../index.js";
 export type { RunEvent, RunResult } from "../run/run-types.js";
 export type { WorkerLogRecord as LogRecord } from "../worker/control-message.js";
 export type WorkerState = WorkerStatus["state"];

@@ -29,7 +29,10 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Servin
     const listening = serve({ fetch: gateway.app.fetch, hostname: host, port: options.port ?? 4000 }, () =>
       resolve(listening),
     );
-    listening.once("error", reject);
+    listening.once("error", (error) => {
+      gateway.close();
+      reject(error);
+    });
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
