@@ -3,7 +3,7 @@
 // being clicked is never replaced under the pointer.
 import { api, errorText } from "./api.ts";
 import { byId, formatUptime, h } from "./dom.ts";
-import type { AgentStatus, StatusEvent, WorkerStatus } from "./types.ts";
+import type { AgentInfo, AgentStatus, StatusEvent, WorkerStatus } from "./types.ts";
 
 const columns = ["instance", "pid", "state", "inFlight", "queued", "restarts", "uptime"] as const;
 const headings = ["#", "pid", "state", "in-flight", "queued", "restarts", "uptime"];
@@ -13,6 +13,19 @@ export class AgentsView {
   private readonly cards = new Map<string, HTMLElement>();
 
   constructor(private readonly onError: (message: string) => void) {}
+
+  /** Adds each agent's description, model, output kind and tools (from GET /v1/agents). */
+  describe(infos: AgentInfo[]): void {
+    for (const info of infos) {
+      const meta = this.cards.get(info.name)?.querySelector<HTMLElement>(".meta");
+      if (!meta) continue;
+      const tools =
+        info.tools.length > 0 ? `tools: ${info.tools.map((tool) => tool.name).join(", ")}` : "no tools";
+      meta.textContent = [info.description, `model ${info.model}`, `${info.outputKind} output`, tools]
+        .filter(Boolean)
+        .join(" · ");
+    }
+  }
 
   update(status: StatusEvent): void {
     for (const agent of status.agents) this.updateCard(agent);
@@ -50,6 +63,7 @@ export class AgentsView {
       "article",
       { class: "agent", "data-agent": name },
       h("header", {}, h("h3", {}, name), h("span", { class: "badge" }), restart),
+      h("p", { class: "meta" }),
       h(
         "table",
         { class: "workers" },

@@ -6,7 +6,7 @@ import { byId } from "./dom.ts";
 import { LogView } from "./log-view.ts";
 import { Playground } from "./playground.ts";
 import "./style.css";
-import type { LogEvent, StatusEvent, WorkerEvent } from "./types.ts";
+import type { AgentInfo, LogEvent, StatusEvent, WorkerEvent } from "./types.ts";
 
 adoptTokenFromHash();
 
@@ -35,6 +35,7 @@ async function follow(): Promise<void> {
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   showConnection("live", "live");
   logs.clear();
+  let described = false;
   for await (const message of readSse(response)) {
     const data: unknown = JSON.parse(message.data);
     if (message.event === "status") {
@@ -43,12 +44,21 @@ async function follow(): Promise<void> {
       agents.update(status);
       playground.setAgents(names);
       logs.setAgents(names);
+      if (!described) {
+        described = true;
+        void describeAgents();
+      }
     } else if (message.event === "log") {
       logs.log(data as LogEvent);
     } else if (message.event === "worker") {
       logs.worker(data as WorkerEvent);
     }
   }
+}
+
+async function describeAgents(): Promise<void> {
+  const response = await api("/v1/agents").catch(() => undefined);
+  if (response?.ok) agents.describe(((await response.json()) as { agents: AgentInfo[] }).agents);
 }
 
 async function loop(): Promise<void> {

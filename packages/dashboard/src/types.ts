@@ -1,4 +1,12 @@
-// The shapes /v1/events sends (see packages/axon/src/gateway/live-events.ts).
+// The shapes /v1/events and /v1/agents send (see packages/axon/src/gateway/).
+
+export interface AgentInfo {
+  name: string;
+  description: string;
+  model: string;
+  outputKind: string;
+  tools: { name: string }[];
+}
 
 export interface WorkerStatus {
   agent: string;
