@@ -3,40 +3,34 @@
 import { AGENT_SPEC, LEVELS, STREAM_PROMPT, UNARY_PROMPT } from "./lib/params.mjs";
 import { runPythonJson } from "./lib/python.mjs";
 
+const LABELS = { run: "in-process agent.run", stream: "in-process agent.run_stream_events" };
+
 /** @returns {Promise<{ subjects: object }>} */
 export async function benchFramework(p, log) {
+  log("  inprocess.1.run, inprocess.1.stream");
+  const out = await runPythonJson("inprocess.py", [
+    ...["--agent", AGENT_SPEC, "--run-prompt", UNARY_PROMPT, "--stream-prompt", STREAM_PROMPT],
+    ...["--warmup", String(p.warmup), "--latency-runs", String(p.latency), "--runs", String(p.throughput)],
+    ...["--max-seconds", String(p.maxSeconds), "--concurrency", LEVELS.join(",")],
+  ]);
   const subjects = {};
-  for (const [op, prompt, extra] of [
-    ["run", UNARY_PROMPT, []],
-    ["stream", STREAM_PROMPT, ["--stream"]],
-  ]) {
-    const id = `inprocess.1.${op}`;
-    log(`  ${id}`);
-    const out = await runPythonJson("inprocess.py", [
-      ...["--agent", AGENT_SPEC, "--prompt", prompt, "--warmup", String(p.warmup)],
-      ...[
-        "--latency-runs",
-        String(p.latency),
-        "--runs",
-        String(p.throughput),
-        "--max-seconds",
-        String(p.maxSeconds),
-      ],
-      ...["--concurrency", LEVELS.join(","), ...extra],
-    ]);
-    const byLevel = Object.fromEntries(LEVELS.map((level) => [level, fromPython(level, out[String(level)])]));
-    const { p50, p99, ttfeP50 } = byLevel[1];
-    subjects[id] = {
-      label: `in-process agent.${op === "run" ? "run" : "run_stream_events"}`,
+  for (const op of ["run", "stream"]) {
+    const levels = Object.fromEntries(
+      LEVELS.map((level) => [level, fromPython(level, out[op][String(level)])]),
+    );
+    const { p50, p99, ttfeP50 } = levels[1];
+    subjects[`inprocess.1.${op}`] = {
+      label: LABELS[op],
       processes: 1,
       op,
       latency: { p50, p99, ttfeP50 },
-      levels: byLevel,
+      levels,
     };
   }
   return { subjects };
 }
 
+/** inprocess.py's snake_case level -> the shape of lib/drive.mjs. */
 function fromPython(concurrency, r) {
   return {
     concurrency,

@@ -1,10 +1,12 @@
 """The framework limit: pydantic-ai's own `agent.run` / `run_stream_events`, one process, no transport.
 
     python bench/inprocess.py --latency-runs 1000 --runs 2000 --warmup 200 --concurrency 1,16,64 \
-        --prompt "..." [--stream]
+        --run-prompt "..." --stream-prompt "..."
 
-Prints one JSON object: {"<concurrency>": {"ops", "seconds", "per_sec", "items_per_sec",
-"p50_ms", "p99_ms", "ttfe_p50_ms", "cpu_ms_per_op"}}. Axon cannot beat this; the table shows how close it comes.
+Measures `agent.run`, then `run_stream_events` (counting the events a worker would send).
+Prints one JSON object: {"run"|"stream": {"<concurrency>": {"ops", "seconds", "per_sec",
+"items_per_sec", "p50_ms", "p99_ms", "ttfe_p50_ms", "cpu_ms_per_op"}}}.
+Axon cannot beat this; the table shows how close it comes.
 `--latency-runs` runs at concurrency 1, `--runs` at every other level, each cut at `--max-seconds`.
 Concurrency is a closed loop like the Node driver (bench/lib/drive.mjs): `c` tasks, each starting
 its next run when the previous one ends.
@@ -87,25 +89,26 @@ def percentile(sorted_values: list[float], p: float) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--agent", default="examples.agents.echo:agent")
-    parser.add_argument("--prompt", required=True)
+    parser.add_argument("--run-prompt", required=True, help="the prompt of agent.run")
+    parser.add_argument("--stream-prompt", required=True, help="the prompt of run_stream_events")
     parser.add_argument("--latency-runs", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--concurrency", default="1,16,64")
     parser.add_argument("--max-seconds", type=float, default=float("inf"))
-    parser.add_argument("--stream", action="store_true")
     args = parser.parse_args()
     agent = load_agent(args.agent)
-    one = one_stream if args.stream else one_run
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for name, one, prompt in (("run", one_run, args.run_prompt), ("stream", one_stream, args.stream_prompt)):
 
-    async def op() -> tuple[int, float]:
-        return await one(agent, args.prompt)
+        async def op(one: Any = one, prompt: str = prompt) -> tuple[int, float]:
+            return await one(agent, prompt)
 
-    await closed_loop(op, args.warmup, 1, float("inf"))
-    results = {}
-    for concurrency in (int(c) for c in args.concurrency.split(",")):
-        runs = args.latency_runs if concurrency == 1 else args.runs
-        results[str(concurrency)] = await closed_loop(op, runs, concurrency, args.max_seconds)
+        await closed_loop(op, args.warmup, 1, float("inf"))
+        results[name] = {}
+        for concurrency in (int(c) for c in args.concurrency.split(",")):
+            runs = args.latency_runs if concurrency == 1 else args.runs
+            results[name][str(concurrency)] = await closed_loop(op, runs, concurrency, args.max_seconds)
     print(json.dumps(results), flush=True)
 
 

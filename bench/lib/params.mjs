@@ -21,7 +21,7 @@ export const AGENT_SPEC = process.env.AXON_BENCH_AGENT ?? "examples.agents.echo:
  */
 export function params(quick) {
   return quick
-    ? { quick, warmup: 20, latency: 150, throughput: 200, maxSeconds: 0.5, heldStreams: 1000, coldRepeats: 1 }
+    ? { quick, warmup: 20, latency: 150, throughput: 200, maxSeconds: 0.4, heldStreams: 1000, coldRepeats: 1 }
     : {
         quick,
         warmup: 200,
