@@ -118,3 +118,33 @@ describe("close()", () => {
     STARTUP_TIMEOUT_MS,
   );
 });
+
+describe("restart types", () => {
+  let axon: Axon;
+  beforeAll(async () => {
+    axon = await startAxon({
+      once: { module: "examples.agents.chaos:agent", restart: "temporary" },
+      again: { module: "examples.agents.chaos:agent", restart: "transient" },
+    });
+  }, STARTUP_TIMEOUT_MS);
+  afterAll(() => axon?.close());
+
+  it("never restarts a temporary worker, and fails its agent's runs once none is left", async () => {
+    await expect(axon.run("once", "crash")).rejects.toBeInstanceOf(WorkerCrashedError);
+    await waitFor(() => axon.status()[0]?.state === "stopped");
+    const error = await axon.run("once", "hello").catch((e) => e);
+    expect(error).toBeInstanceOf(AgentUnavailableError);
+    expect(error.message).toContain("every worker has stopped");
+  });
+
+  it(
+    "restarts a transient worker after a crash",
+    async () => {
+      const restarted = nextEvent(axon, "worker-restarted", (e) => e.agent === "again");
+      await expect(axon.run("again", "crash")).rejects.toBeInstanceOf(WorkerCrashedError);
+      await restarted;
+      expect((await axon.run("again", "hello")).output).toBe("ok");
+    },
+    STARTUP_TIMEOUT_MS,
+  );
+});

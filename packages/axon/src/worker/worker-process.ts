@@ -1,9 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import type { DescribeResponse } from "../gen/axon/v1/describe.js";
-import { createWorkerClient, type WorkerClient } from "../transport/worker-client.js";
 import { type ControlMessage, parseControlMessage, type WorkerLogRecord } from "./control-message.js";
+import { type Handshake, handshake } from "./handshake.js";
 import { createTailBuffer, splitLines } from "./line-splitter.js";
 import { CONTROL_FD, spawnWorker, type WorkerCommand } from "./spawn-worker.js";
 import { startError } from "./start-error.js";
@@ -16,11 +15,8 @@ export interface ExitInfo {
 }
 
 /** A worker that completed its handshake. */
-export interface ReadyWorker {
+export interface ReadyWorker extends Handshake {
   pid: number;
-  address: string;
-  client: WorkerClient;
-  describe: DescribeResponse;
   readyAt: number;
 }
 
@@ -146,23 +142,14 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
         if (message)
           onControl(
             message,
-            (ready) => void handshake(ready.address).then(finish, (cause) => fail({ cause })),
+            (ready) =>
+              void handshake(ready.address, startedAt + startTimeoutMs).then(finish, (cause) =>
+                fail({ cause }),
+              ),
           );
       });
 
-      const handshake = async (address: string) => {
-        const client = createWorkerClient(address);
-        try {
-          const remaining = () => Math.max(1, startTimeoutMs - (Date.now() - startedAt));
-          await client.checkHealth(remaining());
-          const describe = await client.describe(remaining());
-          return { client, describe, address };
-        } catch (error) {
-          client.close();
-          throw error;
-        }
-      };
-      const finish = (ready: { client: WorkerClient; describe: DescribeResponse; address: string }) => {
+      const finish = (ready: Handshake) => {
         if (settled || lifecycle.state !== "starting" || child?.pid === undefined) {
           ready.client.close();
           return;
