@@ -49,7 +49,7 @@ export class LogView {
           ? `restarted (restarts: ${event.restarts})`
           : event.type === "worker-started"
             ? "started"
-            : "failed: restart intensity exceeded";
+            : `failed: ${event.error?.message ?? "restart intensity exceeded"}`;
     const where = [
       event.agent,
       event.instance !== undefined ? `#${event.instance}` : "",

@@ -48,5 +48,7 @@ export interface WorkerEvent {
   exitCode?: number | null;
   signal?: string | null;
   restarts?: number;
+  /** For `agent-failed`: why, as the API reports errors. */
+  error?: { code: string; message: string };
   time: number;
 }

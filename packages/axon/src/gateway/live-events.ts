@@ -4,11 +4,14 @@
 
 import { statusView } from "./agent-state.js";
 import type { AxonEventName, GatewayAxon, LogRecord } from "./axon-types.js";
+import { toErrorResponse } from "./http-error.js";
 
 export type LiveEvent =
   | { event: "status"; data: { time: number; agents: ReturnType<typeof statusView> } }
   | { event: "log"; data: LogRecord & { time: number } }
-  | { event: "worker"; data: { type: AxonEventName; time: number; [field: string]: unknown } };
+  | { event: "worker"; data: WorkerEventData };
+
+type WorkerEventData = { type: AxonEventName; time: number; [field: string]: unknown };
 
 export interface LiveEventsOptions {
   /** How often a status snapshot is sent even if no event happened (in-flight counts, uptime). Default: 1000 ms. */
@@ -32,7 +35,11 @@ export class LiveEvents {
     this.listen("log", (payload) => this.onLog(payload as LogRecord));
     for (const name of workerEvents) {
       this.listen(name, (payload) => {
-        this.publish({ event: "worker", data: { ...plain(payload), type: name, time: Date.now() } });
+        const data: WorkerEventData = { ...plain(payload), type: name, time: Date.now() };
+        // `agent-failed` carries the error: sent as the HTTP API sends errors (no traceback).
+        const error = (payload as { error?: unknown }).error;
+        if (error !== undefined) data.error = toErrorResponse(error).body.error;
+        this.publish({ event: "worker", data });
         this.publish(this.snapshot());
       });
     }
