@@ -4,6 +4,8 @@
 - `retry`: tool `flaky` raises ModelRetry until its retries run out → unexpected_model_behavior.
 - `sleep N`: tool `sleep` waits N seconds (logging if cancelled), then answers `slept N`.
 - `crash`: tool `crash` kills the process with `os._exit(137)`.
+- `hang N`: tool `hang` blocks the worker's event loop for N seconds (a sync call in an async
+  tool): the worker stops answering everything, health checks included, as a hung worker does.
 - `usage`: the model calls tool `spin` again and again until pydantic-ai's default request limit
   (50) trips → usage_limit_exceeded; it gives up by itself after SPIN_CAP requests.
 - `turns`: answers how many user prompts the conversation holds (shows the history was seen).
@@ -15,6 +17,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 
 from pydantic_ai import Agent, ModelRetry
 from pydantic_ai.messages import ModelMessage
@@ -43,8 +46,8 @@ def _plan(messages: list[ModelMessage], info: AgentInfo) -> Reply:
     match command:
         case "raise" | "crash":
             return Call({"raise": "fail", "crash": "crash"}[command], {})
-        case "sleep":
-            return Call("sleep", {"seconds": float(words[1]) if len(words) > 1 else 1.0})
+        case "sleep" | "hang":
+            return Call(command, {"seconds": float(words[1]) if len(words) > 1 else 1.0})
         case "print":
             return Call("shout", {})
         case "turns":
@@ -77,6 +80,13 @@ async def sleep(seconds: float) -> str:
         logger.info("sleep interrupted: the run was cancelled")
         raise
     return f"slept {seconds:g}"
+
+
+@agent.tool_plain
+async def hang(seconds: float) -> str:
+    # Blocking on purpose: `time.sleep` in a coroutine freezes the whole event loop.
+    time.sleep(seconds)  # noqa: ASYNC251
+    return f"hung {seconds:g}"
 
 
 @agent.tool_plain

@@ -45,6 +45,15 @@ const backoffSchema = z.strictObject({
   jitter: z.number().min(0).max(1).default(0.2),
 });
 
+const healthCheckSchema = z.strictObject({
+  /** Time between two `grpc.health.v1` checks of a ready worker; 0 turns them off. Default: 5000 ms. */
+  intervalMs: z.number().int().nonnegative().default(5000),
+  /** How long one check may take. Default: 5000 ms. */
+  timeoutMs: positiveInt.default(5000),
+  /** Failed checks in a row after which the worker counts as hung and is killed. Default: 3. */
+  failures: positiveInt.default(3),
+});
+
 const supervisorSchema = z.strictObject({
   /** Which siblings restart when a worker exits. Default: `one_for_one`. */
   strategy: z.enum(["one_for_one", "one_for_all", "rest_for_one"]).default("one_for_one"),
@@ -56,6 +65,8 @@ const supervisorSchema = z.strictObject({
   backoff: backoffSchema.default({ initialMs: 1000, maxMs: 30_000, jitter: 0.2 }),
   /** Uptime after which a restarted agent counts as stable and its backoff resets. Default: 30000 ms. */
   stableAfterMs: z.number().int().nonnegative().default(30_000),
+  /** Liveness checks of ready workers; a hung worker is killed and restarted. Default: every 5 s, 5 s timeout, 3 failures. */
+  healthCheck: healthCheckSchema.default({ intervalMs: 5000, timeoutMs: 5000, failures: 3 }),
 });
 
 export const configSchema = z.strictObject({

@@ -10,6 +10,7 @@ import {
   type WorkerProcess,
 } from "../worker/worker-process.js";
 import { type AgentRecovery, createAgentRecovery } from "./agent-recovery.js";
+import { watchHealth } from "./health-monitor.js";
 import { childrenToRestart, shouldRestart } from "./restart-strategy.js";
 import { currentWorker, type WorkerChild } from "./worker-child.js";
 
@@ -71,6 +72,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       });
     }
     child.lifecycle = { state: "ready", worker, ready };
+    watchWorkerHealth(child, worker, ready);
     hooks.workerUp(child, worker, ready);
     events.emit("worker-started", {
       agent: child.agent,
@@ -79,6 +81,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       address: ready.address,
     });
     return ready;
+  };
+
+  /** Kills a ready worker that stops answering health checks; its exit is then a crash like any other. */
+  const watchWorkerHealth = (child: WorkerChild, worker: WorkerProcess, ready: ReadyWorker) => {
+    const stop = watchHealth({
+      ...config.healthCheck,
+      check: (timeoutMs) => ready.client.checkHealth(timeoutMs),
+      onHung(reason) {
+        logger.warn({ agent: child.agent, worker: child.id, pid: ready.pid }, `worker hung: ${reason}`);
+        // SIGTERM cannot be handled by a blocked event loop; stop(0) follows it with SIGKILL at once.
+        void worker.stop(0);
+      },
+    });
+    void worker.exited.then(stop);
   };
 
   /** Stops `child`'s process on purpose (its exit is then not a crash). */
