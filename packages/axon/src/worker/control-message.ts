@@ -30,9 +30,40 @@ export function parseControlMessage(line: string): ControlMessage | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== "object" || value === null) return undefined;
-  const type = (value as { type?: unknown }).type;
-  return type === "ready" || type === "log" || type === "fatal" ? (value as ControlMessage) : undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  return checked(value as Record<string, unknown>);
+}
+
+// A line is only trusted as far as its shape is checked: the agent's own code runs in the worker
+// and can write anything on the control fd, and a wrong-typed field must not throw in the host.
+function checked(m: Record<string, unknown>): ControlMessage | undefined {
+  const text = (field: unknown) => (typeof field === "string" ? field : undefined);
+  switch (m.type) {
+    case "ready":
+      // A ready line without a usable address cannot be acted on; the real one may follow.
+      if (typeof m.address !== "string" || m.address === "" || typeof m.pid !== "number") return undefined;
+      return m as ControlMessage;
+    case "log":
+      return {
+        type: "log",
+        level: text(m.level) ?? "INFO",
+        logger: text(m.logger) ?? "",
+        message: text(m.message) ?? JSON.stringify(m.message ?? ""),
+        time: typeof m.time === "number" && Number.isFinite(m.time) ? m.time : Date.now() / 1000,
+        ...(text(m.run_id) ? { run_id: text(m.run_id) } : {}),
+        ...(text(m.agent) ? { agent: text(m.agent) } : {}),
+        ...(text(m.exc) ? { exc: text(m.exc) } : {}),
+      };
+    case "fatal":
+      return {
+        type: "fatal",
+        message: text(m.message) ?? "the worker reported a fatal error",
+        traceback: text(m.traceback),
+        hint: text(m.hint),
+      };
+    default:
+      return undefined;
+  }
 }
 
 /** A Python log record as Axon re-emits it (the `log` event). */
