@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Generator
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import grpc
 from pydantic_ai.agent import AbstractAgent
@@ -90,7 +90,9 @@ class AgentService:
         try:
             yield
         except asyncio.CancelledError:
-            reason = "deadline exceeded" if context.time_remaining() <= 0 else "cancelled"
+            # Typed as float, but None when the call has no deadline.
+            remaining = cast("float | None", context.time_remaining())
+            reason = "deadline exceeded" if remaining is not None and remaining <= 0 else "cancelled"
             logger.info("run %s: %s, run task cancelled", run_id, reason)
             raise
         finally:
