@@ -1,0 +1,110 @@
+// `npm run soak [-- --duration 60 --concurrency 32 --kill-every 2000 --json]`: steady mixed load
+// on the demo agents through the HTTP gateway (loopback only) while a killer SIGKILLs a random
+// worker every ~2 s. Prints the figures, checks the invariants, exits 1 when one breaks.
+// Needs the built package (`npm run build`). See docs/reliability.md.
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { createAxon } from "axon";
+import { pino } from "pino";
+import { serveGateway } from "../packages/axon/dist/gateway/index.js";
+import { send } from "./client.mjs";
+import { alive, children, snapshot } from "./host-probe.mjs";
+import { startKiller } from "./killer.mjs";
+import { createTally, invariants, print } from "./report.mjs";
+import { requestKinds } from "./requests.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "60" },
+    concurrency: { type: "string", default: "32" },
+    "kill-every": { type: "string", default: "2000" },
+    json: { type: "boolean", default: false },
+  },
+});
+const durationS = Number(args.duration);
+const concurrency = Number(args.concurrency);
+const killEveryMs = Number(args["kill-every"]);
+const repoRoot = new URL("..", import.meta.url).pathname;
+
+const axon = await createAxon(
+  {
+    python: { cwd: repoRoot },
+    agents: {
+      echo: { module: "examples.agents.echo:agent", instances: 2 },
+      structured: { module: "examples.agents.structured:agent" },
+      tools: { module: "examples.agents.tools:agent" },
+      chaos: { module: "examples.agents.chaos:agent" },
+    },
+    // The killer, not a flapping agent, is under test: a kill every ~2 s over five workers may hit
+    // one agent three times in 5 s, which the default intensity would (rightly) call failing.
+    supervisor: { maxRestarts: 20, withinMs: 10_000 },
+    startTimeoutMs: 120_000,
+  },
+  { logger: pino({ level: "silent" }) },
+);
+const gateway = await serveGateway({ axon, port: 0 });
+const pids = new Set(axon.status().map((w) => w.pid));
+let restarts = 0;
+axon.on("worker-started", (w) => pids.add(w.pid));
+axon.on("worker-restarted", () => (restarts += 1));
+const socketDir = dirname(axon.status()[0].address.replace(/^unix:/, ""));
+
+// Warm up every kind (connections, caches, lazy imports), then take the baseline.
+for (const kind of requestKinds) await send(gateway.url, kind, 1);
+const baseline = await snapshot();
+
+const tally = createTally();
+const until = Date.now() + durationS * 1000;
+let n = 0;
+const client = async () => {
+  while (Date.now() < until) {
+    const kind = requestKinds[n % requestKinds.length];
+    n += 1;
+    tally.add(kind.name, await send(gateway.url, kind, n));
+  }
+};
+const killer = startKiller(axon, killEveryMs);
+await Promise.all(Array.from({ length: concurrency }, client));
+const kills = killer.stop();
+
+// Recovery: every worker ready again, then idle keep-alive connections time out (Node's server
+// closes them after 5 s) before the host's fds are compared with the baseline.
+const recovered = await until_(() => axon.status().every((w) => w.state === "ready"), 60_000);
+let after = await snapshot();
+await until_(async () => {
+  after = await snapshot();
+  return after.fds <= baseline.fds && after.sockets <= baseline.sockets;
+}, 15_000);
+
+await gateway.close();
+await axon.close();
+await until_(() => [...pids].every((pid) => !alive(pid)), 5000);
+const orphans = [...new Set([...[...pids].filter(alive), ...children()])];
+
+const summary = {
+  durationS,
+  concurrency,
+  killEveryMs,
+  load: tally.summary(),
+  kills,
+  restarts,
+  recovered,
+  baseline,
+  after,
+  orphans,
+  socketDirLeft: existsSync(socketDir),
+};
+const checks = invariants(summary);
+if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, invariants: checks })}\n`);
+else print(summary, checks);
+process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
+
+async function until_(check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return Boolean(await check());
+}
