@@ -40,6 +40,8 @@ export {
   UsageLimitExceededError,
   UserError,
 } from "./errors/worker-errors.js";
+export type { GatewayOptions, ServeGatewayOptions, ServingGateway } from "./gateway/index.js";
+export { createGateway, serveGateway } from "./gateway/index.js";
 export type { RunOptions } from "./run/run-options.js";
 export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
 export type { WorkerLogRecord } from "./worker/control-message.js";

@@ -6,8 +6,8 @@ Usage:
   axon agents [--json]            agents with their output schema and tools
   axon status [--json]            each worker: state, pid, in-flight, queued, restarts, uptime
   axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
-  axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure]
-                                  the HTTP gateway and live dashboard
+  axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]...
+                                  the HTTP gateway and live dashboard (see docs/gateway.md)
   axon demo                       start the demo agents, show a run and a streamed run, stop
 
 Options for every command:
@@ -20,6 +20,14 @@ run:
   --model <m>       a pydantic-ai model string for this run (e.g. test, openai-chat:NAME)
   --history <file>  a JSON array of pydantic-ai messages (e.g. a previous --json run's allMessages)
   --timeout <ms>    fail with code timeout after this long
+
+serve:
+  --host <h>        address to listen on; anything but loopback needs --token or --insecure
+  --port <n>        0 picks a free port
+  --token <t>       bearer token for every endpoint but /healthz (default: AXON_TOKEN)
+  --insecure        allow a non-loopback host without a token
+  --cors <origin>   allow browser calls from this origin (repeatable)
+  --demo            first show a run and a streamed run of each demo agent (what \`npm start\` does)
 
 Exit codes: 0 ok, 1 the command failed (its error code and message on stderr), 2 bad usage.
 `;

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -24,5 +24,46 @@ describe("the built axon executable", () => {
     );
     expect(failure.code).toBe(1);
     expect(failure.stderr).toContain("agent_not_found:");
+  });
+});
+
+describe("axon serve", () => {
+  it("serves the gateway on a free port, prints the dashboard URL, and stops cleanly on SIGTERM", async () => {
+    const child = spawn(bin, ["serve", "--port", "0", "--config", CLI_CONFIG], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", () => {
+        const match = /dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`axon serve exited ${code} before serving: ${stdout}`)));
+    });
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const run = await fetch(`${url}/v1/agents/echo/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "over http" }),
+    });
+    expect(await run.json()).toMatchObject({ output: "over http" });
+    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+
+  it("refuses a non-loopback host without a token before starting any worker", async () => {
+    const failure = await promisify(execFile)(bin, [
+      "serve",
+      "--host",
+      "0.0.0.0",
+      "--config",
+      CLI_CONFIG,
+    ]).catch((e) => e);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toMatch(/config_error: refusing to serve on 0\.0\.0\.0 without a token/);
+    expect(failure.stderr).not.toContain("starting echo");
   });
 });

@@ -13,16 +13,21 @@ import { formatStatus } from "./status.js";
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand(argv, COMMON_OPTIONS, []);
   return withAxon(values.config, io, async (axon) => {
-    const known = new Set((await axon.agents()).map((agent) => agent.name));
-    const has = (name: string) => known.has(name);
-    if (has("echo")) await showRun(axon, io, "echo", "hello from Axon");
-    if (has("echo")) await showStream(axon, io, "echo", "one two three four five");
-    if (has("structured")) await showRun(axon, io, "structured", "Paris");
-    if (has("tools")) await showStream(axon, io, "tools", "add 2 and 3");
-    if (has("chaos")) await showRun(axon, io, "chaos", "raise");
+    await showDemo(axon, io);
     writeLine(io.stdout, `\n${formatStatus(axon.status())}`);
     return 0;
   });
+}
+
+/** The tour, on whichever demo agents the config has: also shown by `axon serve --demo`. */
+export async function showDemo(axon: Axon, io: CliIo): Promise<void> {
+  const known = new Set((await axon.agents()).map((agent) => agent.name));
+  const has = (name: string) => known.has(name);
+  if (has("echo")) await showRun(axon, io, "echo", "hello from Axon");
+  if (has("echo")) await showStream(axon, io, "echo", "one two three four five");
+  if (has("structured")) await showRun(axon, io, "structured", "Paris");
+  if (has("tools")) await showStream(axon, io, "tools", "add 2 and 3");
+  if (has("chaos")) await showRun(axon, io, "chaos", "raise");
 }
 
 async function showRun(axon: Axon, io: CliIo, agent: string, prompt: string) {
