@@ -1,10 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { Metadata } from "@grpc/grpc-js";
+import { InvalidRequestError } from "../errors/worker-errors.js";
 import type { RunRequest } from "../gen/axon/v1/run.js";
 import type { RunOptions } from "../run/run-options.js";
 
-const json = (value: unknown): Buffer =>
-  value === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(value));
+// A value JSON cannot carry (a cycle, a BigInt, a function) is the caller's mistake: an
+// InvalidRequestError naming the option, not a TypeError from deep inside the library.
+const json = (value: unknown, agent: string, field: keyof RunOptions): Buffer => {
+  if (value === undefined) return Buffer.alloc(0);
+  let text: string | undefined;
+  let cause: unknown;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    cause = error;
+  }
+  if (text === undefined) {
+    const why = cause instanceof Error ? cause.message : "it has no JSON form";
+    const message = `invalid run option \`${field}\`: not JSON-serializable (${why})`;
+    throw new InvalidRequestError({ message, agent, field, cause });
+  }
+  return Buffer.from(text);
+};
 
 /** The protobuf request of a run. An empty `model` lets the worker use the agent's (set by `--model`). */
 export function buildRunRequest(
@@ -16,13 +33,13 @@ export function buildRunRequest(
   return {
     agent,
     prompt,
-    messageHistoryJson: json(options.messageHistory),
-    modelSettingsJson: json(options.modelSettings),
+    messageHistoryJson: json(options.messageHistory, agent, "messageHistory"),
+    modelSettingsJson: json(options.modelSettings, agent, "modelSettings"),
     model: options.model ?? "",
-    depsJson: json(options.deps),
+    depsJson: json(options.deps, agent, "deps"),
     usageLimits: options.usageLimits,
     runId,
-    metadataJson: json(options.metadata),
+    metadataJson: json(options.metadata, agent, "metadata"),
     hostTools: [],
     deferredToolResults: [],
   };
