@@ -1,44 +1,36 @@
 // Section 4, Axon itself: axon.run and axon.stream through createAxon, with 1 and 2 instances of
 // the echo agent, measured exactly like the baselines (same prompts, same driver).
 import { drainStream, startAxon } from "./lib/axon-host.mjs";
-import { measure } from "./lib/measure.mjs";
 import { STREAM_PROMPT, UNARY_PROMPT } from "./lib/params.mjs";
 import { rssMiB } from "./lib/python.mjs";
+import { nodeSetup } from "./lib/setup.mjs";
 
-/** @returns {Promise<{ subjects: object, rss: object, held: object }>} */
-export async function benchAxon(p, log) {
-  const subjects = {};
-  const rss = {};
-  let held;
-  for (const instances of [1, 2]) {
-    // With 64 or fewer in flight per worker, maxConcurrency changes nothing in the measured rows;
-    // 1000 lets the held-streams check put all its streams on the wire instead of Axon's queue.
-    const axon = await startAxon({ instances, maxConcurrency: 1000 });
-    try {
-      const pids = () => axon.status().map((worker) => worker.pid);
-      for (const [op, call] of [
-        ["run", () => axon.run("echo", UNARY_PROMPT)],
-        ["stream", () => drainStream(axon.stream("echo", STREAM_PROMPT))],
-      ]) {
-        const id = `axon.${instances}.${op}`;
-        log(`  ${id}`);
-        subjects[id] = {
-          label: `Axon axon.${op}`,
-          processes: instances,
-          op,
-          ...(await measure(call, p, pids)),
-        };
-      }
-      rss.axon = axon.status().map((worker) => rssMiB(worker.pid));
-      if (instances === 2) {
-        log(`  ${p.heldStreams} concurrent streams`);
-        held = await holdStreams(axon, p.heldStreams);
-      }
-    } finally {
-      await axon.close();
+/** Starts two Axons (1 and 2 instances); returns 4 setups, and the 1,000-streams check. */
+export async function startAxonSetups() {
+  // With 64 or fewer in flight per worker, maxConcurrency changes nothing in the measured rows;
+  // 1000 lets the held-streams check put all its streams on the wire instead of Axon's queue.
+  const axons = { 1: await startAxon({ instances: 1, maxConcurrency: 1000 }) };
+  axons[2] = await startAxon({ instances: 2, maxConcurrency: 1000 });
+  const setups = [];
+  for (const [instances, axon] of Object.entries(axons)) {
+    const pids = () => axon.status().map((worker) => worker.pid);
+    for (const [op, call] of [
+      ["run", () => axon.run("echo", UNARY_PROMPT)],
+      ["stream", () => drainStream(axon.stream("echo", STREAM_PROMPT))],
+    ]) {
+      const processes = Number(instances);
+      setups.push(
+        nodeSetup({ id: `axon.${instances}.${op}`, label: `Axon axon.${op}`, processes, op, call, pids }),
+      );
     }
   }
-  return { subjects, rss, held };
+  return {
+    setups,
+    rss: () => ({ axon: axons[2].status().map((worker) => rssMiB(worker.pid)) }),
+    /** After the rounds: `count` concurrent streams on the 2-instance Axon. */
+    held: (count) => holdStreams(axons[2], count),
+    stop: () => Promise.all(Object.values(axons).map((axon) => axon.close())),
+  };
 }
 
 /** Opens `count` streams at once and drains them all concurrently; counts errors, samples the peak in flight. */

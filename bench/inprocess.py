@@ -1,15 +1,16 @@
 """The framework limit: pydantic-ai's own `agent.run` / `run_stream_events`, one process, no transport.
 
-    python bench/inprocess.py --latency-runs 1000 --runs 2000 --warmup 200 --concurrency 1,16,64 \
-        --run-prompt "..." --stream-prompt "..."
+    python bench/inprocess.py [--agent examples.agents.echo:agent]
 
-Measures `agent.run`, then `run_stream_events` (counting the events a worker would send).
-Prints one JSON object: {"run"|"stream": {"<concurrency>": {"ops", "seconds", "per_sec",
-"items_per_sec", "p50_ms", "p99_ms", "ttfe_p50_ms", "cpu_ms_per_op"}}}.
-Axon cannot beat this; the table shows how close it comes.
-`--latency-runs` runs at concurrency 1, `--runs` at every other level, each cut at `--max-seconds`.
-Concurrency is a closed loop like the Node driver (bench/lib/drive.mjs): `c` tasks, each starting
-its next run when the previous one ends.
+Prints `READY` once the agent is imported, then measures on request, so that the Node side can
+interleave it with the other setups (bench/lib/rounds.mjs). One JSON line per request on stdin:
+    {"op": "run"|"stream", "prompt": "...", "concurrency": 16, "total": 500, "max_seconds": 1.0,
+     "warmup": 0}
+answered by one JSON line on stdout, in the shape of bench/lib/drive.mjs (times in ms):
+    {"ops", "seconds", "items", "latencies": [...], "firsts": [...], "cpu_ms"}
+Axon cannot beat this; the table shows how close it comes. Concurrency is a closed loop like the
+Node driver: `concurrency` tasks, each starting its next run when the previous one ends, until
+`total` runs or `max_seconds`. Exits on stdin EOF.
 """
 
 from __future__ import annotations
@@ -17,101 +18,77 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
+import sys
 import time
 from typing import Any
 
-from _echo import die_with_parent, load_agent, text_of
+from _echo import load_agent, text_of
 
 
-async def one_run(agent: Any, prompt: str) -> tuple[int, float]:
+async def one_run(agent: Any, prompt: str) -> tuple[int, float | None]:
     await agent.run(prompt)
-    return 1, 0.0
+    return 1, None
 
 
-async def one_stream(agent: Any, prompt: str) -> tuple[int, float]:
-    """Counts the events a worker would send (text deltas + final); returns (events, first-event s)."""
+async def one_stream(agent: Any, prompt: str) -> tuple[int, float | None]:
+    """Counts the events a worker would send (text deltas + final); returns (events, first-event ms)."""
     started = time.perf_counter()
-    first = 0.0
+    first: float | None = None
     events = 0
     async with agent.run_stream_events(prompt) as stream:
         async for event in stream:
             if text_of(event) or hasattr(event, "result"):
                 events += 1
-                if events == 1:
-                    first = time.perf_counter() - started
+                if first is None:
+                    first = (time.perf_counter() - started) * 1000
     return events, first
 
 
-async def closed_loop(op: Any, total: int, concurrency: int, max_seconds: float) -> dict[str, float]:
+async def closed_loop(agent: Any, request: dict[str, Any]) -> dict[str, Any]:
+    one = one_stream if request["op"] == "stream" else one_run
+    for _ in range(request.get("warmup", 0)):
+        await one(agent, request["prompt"])
     latencies: list[float] = []
     firsts: list[float] = []
     items = 0
-    next_index = 0
-    deadline = time.perf_counter() + max_seconds
+    started_ops = 0
+    deadline = time.perf_counter() + request["max_seconds"]
 
     async def caller() -> None:
-        nonlocal items, next_index
-        while next_index < total and time.perf_counter() < deadline:
-            next_index += 1
-            started = time.perf_counter()
-            count, first = await op()
-            latencies.append(time.perf_counter() - started)
-            firsts.append(first)
+        nonlocal items, started_ops
+        while started_ops < request["total"] and time.perf_counter() < deadline:
+            started_ops += 1
+            t0 = time.perf_counter()
+            count, first = await one(agent, request["prompt"])
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if first is not None:
+                firsts.append(first)
             items += count
 
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    await asyncio.gather(*(caller() for _ in range(concurrency)))
-    seconds = time.perf_counter() - started
-    cpu_ms = (time.process_time() - cpu_started) * 1000
-    latencies.sort()
-    firsts.sort()
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    await asyncio.gather(*(caller() for _ in range(request["concurrency"])))
     return {
         "ops": len(latencies),
-        "seconds": seconds,
-        "per_sec": len(latencies) / seconds,
-        "items_per_sec": items / seconds,
-        "p50_ms": percentile(latencies, 0.5) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "ttfe_p50_ms": percentile(firsts, 0.5) * 1000,
-        "cpu_ms_per_op": cpu_ms / len(latencies),
+        "seconds": time.perf_counter() - t0,
+        "items": items,
+        "latencies": latencies,
+        "firsts": firsts,
+        "cpu_ms": (time.process_time() - cpu0) * 1000,
     }
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest rank, the same definition as bench/lib/stats.mjs."""
-    if not sorted_values:
-        return 0.0
-    return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--agent", default="examples.agents.echo:agent")
-    parser.add_argument("--run-prompt", required=True, help="the prompt of agent.run")
-    parser.add_argument("--stream-prompt", required=True, help="the prompt of run_stream_events")
-    parser.add_argument("--latency-runs", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=1000)
-    parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--concurrency", default="1,16,64")
-    parser.add_argument("--max-seconds", type=float, default=float("inf"))
-    args = parser.parse_args()
-    agent = load_agent(args.agent)
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    for name, one, prompt in (("run", one_run, args.run_prompt), ("stream", one_stream, args.stream_prompt)):
-
-        async def op(one: Any = one, prompt: str = prompt) -> tuple[int, float]:
-            return await one(agent, prompt)
-
-        await closed_loop(op, args.warmup, 1, float("inf"))
-        results[name] = {}
-        for concurrency in (int(c) for c in args.concurrency.split(",")):
-            runs = args.latency_runs if concurrency == 1 else args.runs
-            results[name][str(concurrency)] = await closed_loop(op, runs, concurrency, args.max_seconds)
-    print(json.dumps(results), flush=True)
+    agent = load_agent(parser.parse_args().agent)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1024 * 1024)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    print("READY", flush=True)
+    while line := await reader.readline():
+        print(json.dumps(await closed_loop(agent, json.loads(line))), flush=True)
 
 
 if __name__ == "__main__":
-    die_with_parent()
     asyncio.run(main())

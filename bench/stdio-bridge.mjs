@@ -1,13 +1,13 @@
 // Section 3, the peer: a python-shell-style bridge (bench/stdio_bridge.py), one Python process
 // answering JSON lines on stdout, requests multiplexed by id so it too can have many in flight.
 import { createInterface } from "node:readline";
-import { measure } from "./lib/measure.mjs";
-import { AGENT_SPEC, UNARY_PROMPT } from "./lib/params.mjs";
+import { UNARY_PROMPT } from "./lib/params.mjs";
 import { rssMiB, startPython, stopPython } from "./lib/python.mjs";
+import { nodeSetup } from "./lib/setup.mjs";
 
-/** @returns {Promise<{ subjects: object, rss: object }>} */
-export async function benchStdioBridge(p, log) {
-  const { child } = await startPython("stdio_bridge.py", ["--agent", AGENT_SPEC]);
+/** Starts the bridge; returns its one setup (unary runs). */
+export async function startStdioBridge({ agentSpec }) {
+  const { child } = await startPython("stdio_bridge.py", ["--agent", agentSpec]);
   const pending = new Map();
   let nextId = 0;
   createInterface({ input: child.stdout }).on("line", (line) => {
@@ -18,26 +18,18 @@ export async function benchStdioBridge(p, log) {
     if (answer.error) reject(new Error(answer.error));
     else resolve(answer);
   });
-  const run = (prompt) =>
+  const call = () =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      child.stdin.write(`${JSON.stringify({ id, prompt })}\n`);
+      child.stdin.write(`${JSON.stringify({ id, prompt: UNARY_PROMPT })}\n`);
     });
-  try {
-    log("  stdio-bridge.1.run");
-    const measured = await measure(
-      () => run(UNARY_PROMPT),
-      p,
-      () => [child.pid],
-    );
-    return {
-      subjects: {
-        "stdio-bridge.1.run": { label: "stdio JSON-lines bridge", processes: 1, op: "run", ...measured },
-      },
-      rss: { "stdio-bridge": rssMiB(child.pid) },
-    };
-  } finally {
-    await stopPython(child);
-  }
+  const label = "stdio JSON-lines bridge";
+  return {
+    setups: [
+      nodeSetup({ id: "stdio-bridge.1.run", label, processes: 1, op: "run", call, pids: () => [child.pid] }),
+    ],
+    rss: () => ({ "stdio-bridge": rssMiB(child.pid) }),
+    stop: () => stopPython(child),
+  };
 }

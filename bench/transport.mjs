@@ -4,51 +4,48 @@
 // protobuf only), `agent` calls agent.run per request (the least a hand-written server does).
 import { join } from "node:path";
 import { bareClients } from "./lib/grpc-client.mjs";
-import { measure } from "./lib/measure.mjs";
-import { AGENT_SPEC, STREAM_PROMPT, UNARY_PROMPT } from "./lib/params.mjs";
+import { STREAM_PROMPT, UNARY_PROMPT } from "./lib/params.mjs";
 import { rssMiB, socketDir, startPython, stopPython } from "./lib/python.mjs";
+import { nodeSetup } from "./lib/setup.mjs";
 
 const LABELS = { transport: "bare gRPC, no agent", agent: "bare gRPC + agent.run" };
 
-/** @returns {Promise<{ subjects: object, rss: object }>} */
-export async function benchTransport(p, log) {
-  const subjects = {};
-  const rss = {};
+/** Starts 2 servers per mode; returns 8 setups (mode x 1|2 processes x run|stream). */
+export async function startTransport({ agentSpec }) {
+  const sockets = socketDir();
+  const setups = [];
+  const servers = {};
+  const clients = [];
   for (const mode of ["transport", "agent"]) {
-    const sockets = socketDir();
     const addresses = [0, 1].map((i) => `unix:${join(sockets.dir, `${mode}-${i}.sock`)}`);
-    const servers = await Promise.all(
+    servers[mode] = await Promise.all(
       addresses.map((address) =>
-        startPython("bare_grpc_server.py", ["--listen", address, "--mode", mode, "--agent", AGENT_SPEC]),
+        startPython("bare_grpc_server.py", ["--listen", address, "--mode", mode, "--agent", agentSpec]),
       ),
     );
-    try {
-      for (const processes of [1, 2]) {
-        const client = bareClients(addresses.slice(0, processes));
-        const pids = () => servers.slice(0, processes).map(({ child }) => child.pid);
-        try {
-          for (const [op, call] of [
-            ["run", () => client.run({ agent: "echo", prompt: UNARY_PROMPT })],
-            ["stream", () => client.stream({ agent: "echo", prompt: STREAM_PROMPT })],
-          ]) {
-            const id = `bare-${mode}.${processes}.${op}`;
-            log(`  ${id}`);
-            subjects[id] = {
-              label: `${LABELS[mode]} (${op})`,
-              processes,
-              op,
-              ...(await measure(call, p, pids)),
-            };
-          }
-        } finally {
-          client.close();
-        }
+    for (const processes of [1, 2]) {
+      const client = bareClients(addresses.slice(0, processes));
+      clients.push(client);
+      const pids = () => servers[mode].slice(0, processes).map(({ child }) => child.pid);
+      for (const [op, call] of [
+        ["run", () => client.run({ agent: "echo", prompt: UNARY_PROMPT })],
+        ["stream", () => client.stream({ agent: "echo", prompt: STREAM_PROMPT })],
+      ]) {
+        const label = `${LABELS[mode]} (${op})`;
+        setups.push(nodeSetup({ id: `bare-${mode}.${processes}.${op}`, label, processes, op, call, pids }));
       }
-      rss[`bare-${mode}`] = rssMiB(servers[0].child.pid);
-    } finally {
-      await Promise.all(servers.map(({ child }) => stopPython(child)));
-      sockets.remove();
     }
   }
-  return { subjects, rss };
+  return {
+    setups,
+    rss: () => ({
+      "bare-transport": rssMiB(servers.transport[0].child.pid),
+      "bare-agent": rssMiB(servers.agent[0].child.pid),
+    }),
+    async stop() {
+      for (const client of clients) client.close();
+      await Promise.all(Object.values(servers).flatMap((list) => list.map(({ child }) => stopPython(child))));
+      sockets.remove();
+    },
+  };
 }

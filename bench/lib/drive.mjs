@@ -10,7 +10,7 @@ import { latencySummary } from "./stats.mjs";
  * starting new ones after `maxSeconds`, so a loaded machine makes a run shorter, not longer.
  * `op` may resolve to `{ items, firstMs }`: items counted (streamed events; default 1) and the
  * time to its first item (streams). `pids()` lists the Python processes serving it, for CPU per op.
- * @returns {{ concurrency, ops, seconds, perSec, itemsPerSec, p50, p99, ttfeP50, cpu }} times in ms
+ * @returns {{ concurrency, ops, seconds, items, latencies, firsts, cpu, perSec, p50, p99 }} times in ms
  */
 export async function drive(op, { total, concurrency, warmup = 0, maxSeconds = Infinity, pids = () => [] }) {
   for (let i = 0; i < warmup; i++) await op();
@@ -34,16 +34,16 @@ export async function drive(op, { total, concurrency, warmup = 0, maxSeconds = I
   await Promise.all(Array.from({ length: concurrency }, caller));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuPerOp(cpu0, cpuNow(pids()), latencies.length);
-  const { p50, p99 } = latencySummary(latencies);
+  const ops = latencies.length;
   return {
     concurrency,
-    ops: latencies.length,
+    ops,
     seconds,
-    perSec: latencies.length / seconds,
-    itemsPerSec: items / seconds,
-    p50,
-    p99,
-    ttfeP50: latencySummary(firsts).p50,
+    items,
+    latencies,
+    firsts,
     cpu,
+    perSec: ops / seconds,
+    ...latencySummary(latencies),
   };
 }

@@ -16,19 +16,13 @@ export const LEVELS = [1, 16, 64];
 export const AGENT_SPEC = process.env.AXON_BENCH_AGENT ?? "examples.agents.echo:agent";
 
 /**
- * Iteration counts: `latency` sequential runs (the @1 column), `throughput` runs per level above 1,
- * each level cut at `maxSeconds`; `coldRepeats` cold starts and recoveries (the median counts).
+ * Per setup and level, over all rounds: at most `latency` sequential runs (the @1 column) or
+ * `throughput` runs (higher levels), and at most `maxSeconds`, split evenly over `rounds`
+ * (lib/rounds.mjs). `coldRepeats` cold starts and recoveries (the median counts).
  */
 export function params(quick) {
+  const shared = { quick, agentSpec: AGENT_SPEC, heldStreams: 1000 };
   return quick
-    ? { quick, warmup: 20, latency: 150, throughput: 200, maxSeconds: 0.4, heldStreams: 1000, coldRepeats: 1 }
-    : {
-        quick,
-        warmup: 200,
-        latency: 1000,
-        throughput: 2000,
-        maxSeconds: 5,
-        heldStreams: 1000,
-        coldRepeats: 3,
-      };
+    ? { ...shared, warmup: 10, rounds: 1, latency: 150, throughput: 200, maxSeconds: 0.25, coldRepeats: 1 }
+    : { ...shared, warmup: 100, rounds: 5, latency: 1000, throughput: 2000, maxSeconds: 4, coldRepeats: 3 };
 }
