@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -73,6 +74,10 @@ async def serve(listen: str, mode: str, agent_spec: str) -> None:
     agent_service_pb2_grpc.add_AgentServiceServicer_to_server(servicer, server)
     server.add_insecure_port(listen)
     await server.start()
+    # SIGTERM ends the server normally (not by os._exit like a closed stdin), so that a profiler
+    # wrapping it (bench/profile-python.mjs) gets to write its report.
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(server.stop(0)))
     print(f"READY {listen}", flush=True)
     await server.wait_for_termination()
 

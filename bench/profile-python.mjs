@@ -38,7 +38,8 @@ const op =
 const result = await drive(op, { total: mode === "run" ? 3000 : 800, concurrency: 64 });
 console.log(`${result.ops} ${mode}s at ${result.perSec.toFixed(0)}/s under the profiler; profile in ${out}`);
 client.close();
-// Both servers exit cleanly on stdin EOF, which lets pyinstrument write its report.
-child.stdin.end();
+// SIGTERM (uv passes it on) stops both servers normally, which lets pyinstrument write its report;
+// a closed stdin would end them with os._exit, skipping it.
+child.kill("SIGTERM");
 await new Promise((resolve) => child.once("exit", resolve));
 sockets.remove();
