@@ -60,6 +60,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     }
     if (status === 429) c.header("Retry-After", "1");
+    // The rest of a refused body is still on the wire: close the connection, or a client that
+    // reuses it sends its next request behind the unread bytes and gets a reset.
+    if (status === 413) c.header("Connection", "close");
     return c.json(body, status as 400);
   });
   app.notFound((c) => {
