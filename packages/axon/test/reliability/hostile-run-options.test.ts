@@ -5,14 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Axon, isAxonError } from "../../src/index.js";
-import { pidOf, repoRoot, STARTUP_TIMEOUT_MS, startAxon } from "../helpers/start-axon.js";
-
-/** Agents with typed deps (`greeter`, from the worker's own test fixtures) and without (`echo`). */
-export const hostileAgents = {
-  echo: { module: "examples.agents.echo:agent" },
-  greeter: { module: "greeter:agent" },
-};
-export const hostilePython = { env: { PYTHONPATH: join(repoRoot, "python/tests/fixtures") } };
+import { pidOf, STARTUP_TIMEOUT_MS } from "../helpers/start-axon.js";
+import { startHostileAxon } from "./hostile-gateway.js";
 
 async function failure(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -26,7 +20,7 @@ async function failure(promise: Promise<unknown>) {
 describe("axon.run with hostile input", () => {
   let axon: Axon;
   beforeAll(async () => {
-    axon = await startAxon(hostileAgents, { python: { cwd: repoRoot, ...hostilePython } });
+    axon = await startHostileAxon();
   }, STARTUP_TIMEOUT_MS);
   afterAll(() => axon?.close());
 
