@@ -33,7 +33,8 @@ class Call:
     args: dict[str, object]
 
 
-Reply = str | Call
+Reply = str | Call | list[Call]
+"""Text, one tool call, or several calls in one response (run in parallel)."""
 Plan = Callable[[list[ModelMessage], AgentInfo], Reply]
 
 
@@ -70,7 +71,8 @@ def scripted_model(plan: Plan, *, name: str) -> FunctionModel:
         reply = plan(messages, info)
         if isinstance(reply, str):
             return ModelResponse(parts=[TextPart(reply)])
-        return ModelResponse(parts=[ToolCallPart(reply.tool, reply.args)])
+        calls = reply if isinstance(reply, list) else [reply]
+        return ModelResponse(parts=[ToolCallPart(call.tool, call.args) for call in calls])
 
     async def chunks(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str | DeltaToolCalls]:
         reply = plan(messages, info)
@@ -78,9 +80,10 @@ def scripted_model(plan: Plan, *, name: str) -> FunctionModel:
             for word in _words(reply):
                 yield word
             return
-        args = json.dumps(reply.args)
-        yield {0: DeltaToolCall(name=reply.tool, json_args=args[:ARGS_CHUNK])}
-        for start in range(ARGS_CHUNK, len(args), ARGS_CHUNK):
-            yield {0: DeltaToolCall(json_args=args[start : start + ARGS_CHUNK])}
+        for index, call in enumerate(reply if isinstance(reply, list) else [reply]):
+            args = json.dumps(call.args)
+            yield {index: DeltaToolCall(name=call.tool, json_args=args[:ARGS_CHUNK])}
+            for start in range(ARGS_CHUNK, len(args), ARGS_CHUNK):
+                yield {index: DeltaToolCall(json_args=args[start : start + ARGS_CHUNK])}
 
     return FunctionModel(whole, stream_function=chunks, model_name=name)

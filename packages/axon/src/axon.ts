@@ -103,8 +103,16 @@ export async function createAxon(
         field: "runId",
       });
     }
-    const timeoutMs = config.agents[agent]?.timeoutMs;
-    const run = startRun<T>({ pool, agent, prompt, options: parsed, agentTimeoutMs: timeoutMs, onEvent });
+    const { timeoutMs, tools } = config.agents[agent] ?? {};
+    const run = startRun<T>({
+      pool,
+      agent,
+      prompt,
+      options: parsed,
+      agentTimeoutMs: timeoutMs,
+      agentTools: tools,
+      onEvent,
+    });
     active.set(run.runId, run as StartedRun<unknown>);
     void run.result.then(
       () => active.delete(run.runId),

@@ -44,5 +44,8 @@ export type { GatewayOptions, ServeGatewayOptions, ServingGateway } from "./gate
 export { createGateway, serveGateway } from "./gateway/index.js";
 export type { RunOptions } from "./run/run-options.js";
 export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
+export type { ApprovalDecision, Approvals, PendingApproval } from "./tools/approvals.js";
+export type { Tool, ToolContext, ToolOptions, ToolSet } from "./tools/tool.js";
+export { tool } from "./tools/tool.js";
 export type { WorkerLogRecord } from "./worker/control-message.js";
 export type { WorkerStatus } from "./worker-status.js";

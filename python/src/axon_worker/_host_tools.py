@@ -21,7 +21,15 @@ from pydantic_ai import (
     ToolDenied,
 )
 from pydantic_ai.agent import AbstractAgent
-from pydantic_ai.exceptions import ApprovalRequired, CallDeferred
+from pydantic_ai.exceptions import ApprovalRequired, CallDeferred, UnexpectedModelBehavior
+from pydantic_ai.messages import (
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    ToolCallPart,
+    ToolReturnPart,
+    UserPromptPart,
+)
 from pydantic_ai.tools import ToolDefinition
 from pydantic_ai.toolsets import AbstractToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
@@ -40,7 +48,8 @@ _ANY_ARGS = SchemaValidator(core_schema.any_schema())
 class HostToolset(AbstractToolset[Any]):
     """Exposes host tool definitions to the model; every call is deferred to the host."""
 
-    def __init__(self, definitions: Sequence[pb.ToolDefinition]) -> None:
+    def __init__(self, definitions: Sequence[pb.ToolDefinition], max_retries: int = 1) -> None:
+        self._max_retries = max_retries
         self._tools: dict[str, tuple[ToolDefinition, bool]] = {}
         for definition in definitions:
             schema = json_object(definition.parameters_json_schema, "host_tools.parameters_json_schema")
@@ -57,7 +66,9 @@ class HostToolset(AbstractToolset[Any]):
 
     async def get_tools(self, ctx: RunContext[Any]) -> dict[str, ToolsetTool[Any]]:
         return {
-            name: ToolsetTool(toolset=self, tool_def=tool_def, max_retries=1, args_validator=_ANY_ARGS)
+            name: ToolsetTool(
+                toolset=self, tool_def=tool_def, max_retries=self._max_retries, args_validator=_ANY_ARGS
+            )
             for name, (tool_def, _) in self._tools.items()
         }
 
@@ -98,10 +109,88 @@ def _with_deferred(output_type: Any) -> list[Any]:
     return types if DeferredToolRequests in types else [*types, DeferredToolRequests]
 
 
+def _tool_retries(agent: AbstractAgent[Any, Any]) -> int:
+    # pydantic-ai keeps an agent's tool retry budget (`Agent(retries=...)`) private; 1 is its default.
+    retries = getattr(agent, "_max_tool_retries", 1)
+    return retries if isinstance(retries, int) else 1
+
+
+def _open_calls(history: Sequence[ModelMessage]) -> list[ToolCallPart]:
+    """The calls of the last model response that no later request answered yet."""
+    index = next((i for i in range(len(history) - 1, -1, -1) if isinstance(history[i], ModelResponse)), None)
+    if index is None:
+        return []
+    response = history[index]
+    assert isinstance(response, ModelResponse)
+    answered = {
+        part.tool_call_id
+        for message in history[index + 1 :]
+        if isinstance(message, ModelRequest)
+        for part in message.parts
+        if isinstance(part, ToolReturnPart)
+    }
+    return [call for call in response.tool_calls if call.tool_call_id not in answered]
+
+
+def _failures_so_far(history: Sequence[ModelMessage]) -> dict[str, int]:
+    """Each tool's failed calls since its last success in this turn, as pydantic-ai counts retries in a run.
+
+    Every round trip is a run of its own, so pydantic-ai's per-run count starts at 0 each time; the
+    history is where the earlier round trips' failures are (state lives in the history).
+    """
+    failures: dict[str, int] = {}
+    for message in history:
+        if not isinstance(message, ModelRequest):
+            continue
+        if any(isinstance(part, UserPromptPart) for part in message.parts):
+            failures.clear()  # a new turn is a new run: pydantic-ai starts counting again
+        returns = [part for part in message.parts if isinstance(part, ToolReturnPart)]
+        # Like pydantic-ai, a step counts once per tool however many of its calls failed.
+        failed = {part.tool_name for part in returns if part.outcome == "retried"}
+        for name in {part.tool_name for part in returns} - failed:
+            failures[name] = 0
+        for name in failed:
+            failures[name] = failures.get(name, 0) + 1
+    return failures
+
+
+def _check_retries(
+    results: Sequence[pb.DeferredToolResult], history: Sequence[ModelMessage], max_retries: int
+) -> None:
+    """Fail the run when a host tool's retry goes past the agent's retries, as pydantic-ai fails a
+    function tool's (tool_manager.py `_check_max_retries`, with the same message)."""
+    names = {call.tool_call_id: call.tool_name for call in _open_calls(history)}
+    failures = _failures_so_far(history)
+    for result in results:
+        name = names.get(result.tool_call_id)
+        if result.WhichOneof("result") == "retry_text" and name and failures.get(name, 0) >= max_retries:
+            raise UnexpectedModelBehavior(f"Tool {name!r} exceeded max retries count of {max_retries}")
+
+
+def _still_open(
+    history: Sequence[ModelMessage], definitions: Sequence[pb.ToolDefinition], answered: set[str]
+) -> list[str]:
+    """Host calls left unanswered, e.g. beside a call awaiting approval: pydantic-ai wants a result for
+    every deferred call at once, and an approval (`ToolApproved`) of a plain host call defers it again."""
+    plain = {d.name for d in definitions if not d.requires_approval}
+    return [
+        call.tool_call_id
+        for call in _open_calls(history)
+        if call.tool_name in plain and call.tool_call_id not in answered
+    ]
+
+
 def apply_host_tools(agent: AbstractAgent[Any, Any], request: pb.RunRequest, kwargs: dict[str, Any]) -> None:
     """Add the run's host toolset, its deferred output type and the previous round trip's results."""
+    max_retries = _tool_retries(agent)
     if request.host_tools:
-        kwargs["toolsets"] = [HostToolset(request.host_tools)]
+        kwargs["toolsets"] = [HostToolset(request.host_tools, max_retries)]
         kwargs["output_type"] = _with_deferred(agent.output_type)
     if request.deferred_tool_results:
-        kwargs["deferred_tool_results"] = _deferred_results(request.deferred_tool_results)
+        history: Sequence[ModelMessage] = kwargs.get("message_history") or []
+        _check_retries(request.deferred_tool_results, history, max_retries)
+        results = _deferred_results(request.deferred_tool_results)
+        answered = {r.tool_call_id for r in request.deferred_tool_results}
+        for call_id in _still_open(history, request.host_tools, answered):
+            results.approvals[call_id] = ToolApproved()
+        kwargs["deferred_tool_results"] = results

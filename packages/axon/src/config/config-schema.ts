@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { toolSetSchema } from "../tools/tool-set-schema.js";
 
 // The configuration's one source of truth: the zod schema below gives both the validation and
 // the types (`AxonConfigInput` as written by users, `AxonConfig` with every default filled in).
@@ -34,6 +35,8 @@ const agentSchema = z.strictObject({
   restart: z.enum(["permanent", "transient", "temporary"]).default("permanent"),
   /** Deadline of a run (queue time included) when the run sets none. Default: none. */
   timeoutMs: positiveInt.optional(),
+  /** Host tools (made with `tool()`) every run of this agent can call; a run's `tools` add to them. Default: none. */
+  tools: toolSetSchema.optional(),
 });
 
 const backoffSchema = z.strictObject({

@@ -13,7 +13,15 @@ export class UIMessageChunker {
   private afterToolResult = false;
   private sawText = false;
 
-  constructor(private readonly messageId: string) {}
+  /**
+   * @param answered Approval decisions the request carried, by tool call id (true: approved):
+   * the client already shows those calls, so their input is not sent again, and a denied one
+   * ends as `tool-output-denied`. Default: none.
+   */
+  constructor(
+    private readonly messageId: string,
+    private readonly answered: ReadonlyMap<string, boolean> = new Map(),
+  ) {}
 
   start(): UIMessageChunk[] {
     return [{ type: "start", messageId: this.messageId }];
@@ -35,22 +43,14 @@ export class UIMessageChunker {
           { type: "reasoning-delta", id: this.blockId(), delta: event.text },
         ];
       case "tool-call":
-        // `dynamic`: these tools live in Python, the client has no typed definition of them.
-        return [
-          ...this.step(),
-          ...this.close(),
-          {
-            type: "tool-input-available",
-            toolCallId: event.toolCallId,
-            toolName: event.toolName,
-            input: event.args ?? {},
-            dynamic: true,
-          },
-        ];
+        if (this.answered.has(event.toolCallId)) return [...this.step(), ...this.close()];
+        return this.toolInput(event);
       case "tool-result": {
         const chunks = [...this.close()];
         this.afterToolResult = true;
-        if (event.retry !== undefined && event.retry !== null) {
+        if (this.answered.get(event.toolCallId) === false) {
+          chunks.push({ type: "tool-output-denied", toolCallId: event.toolCallId });
+        } else if (event.retry !== undefined && event.retry !== null) {
           const errorText = typeof event.retry === "string" ? event.retry : JSON.stringify(event.retry);
           chunks.push({ type: "tool-output-error", toolCallId: event.toolCallId, errorText, dynamic: true });
         } else {
@@ -63,6 +63,13 @@ export class UIMessageChunker {
         }
         return chunks;
       }
+      case "tool-approval-request":
+        // AI SDK 6's human-in-the-loop chunks; the approval id is the call's id, so the
+        // client's answer (`approval.id`) names the call directly.
+        return [
+          ...this.toolInput(event),
+          { type: "tool-approval-request", approvalId: event.toolCallId, toolCallId: event.toolCallId },
+        ];
       case "output-delta":
         // Partial structured output has no UI chunk; the final output is written at `finish`.
         return [];
@@ -87,7 +94,9 @@ export class UIMessageChunker {
     if (this.stepOpen) chunks.push({ type: "finish-step" });
     this.stepOpen = false;
     const messageMetadata = { runId: result.runId, model: result.model ?? null, usage: result.usage };
-    chunks.push({ type: "finish", finishReason: "stop", messageMetadata });
+    // A run waiting for approvals stopped on tool calls, as the AI SDK reports such a step.
+    const finishReason = result.pendingApprovals?.length ? "tool-calls" : "stop";
+    chunks.push({ type: "finish", finishReason, messageMetadata });
     return chunks;
   }
 
@@ -98,6 +107,16 @@ export class UIMessageChunker {
     this.stepOpen = false;
     chunks.push({ type: "error", errorText });
     return chunks;
+  }
+
+  private toolInput(call: { toolCallId: string; toolName: string; args: unknown }): UIMessageChunk[] {
+    // `dynamic`: the client has no typed definition of these tools (Python's, or the host's).
+    const { toolCallId, toolName, args } = call;
+    return [
+      ...this.step(),
+      ...this.close(),
+      { type: "tool-input-available", toolCallId, toolName, input: args ?? {}, dynamic: true },
+    ];
   }
 
   private step(): UIMessageChunk[] {

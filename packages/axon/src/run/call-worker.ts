@@ -7,8 +7,8 @@ import type { RunEvent as ProtoRunEvent, RunRequest, RunResponse } from "../gen/
 import type { AgentPool } from "../pool/agent-pool.js";
 import type { Lease } from "../pool/pool-member.js";
 import { mapGrpcError, readErrorDetail } from "../transport/map-grpc-error.js";
-import { toRunEvent, toRunResult } from "../transport/map-run-event.js";
-import type { RunEvent, RunResult } from "./run-types.js";
+import { toRunEvent } from "../transport/map-run-event.js";
+import type { RunEvent } from "./run-types.js";
 
 /** One attempt of a run on one worker. */
 export interface CallContext {
@@ -30,8 +30,8 @@ export interface CallContext {
 // carry its exit code and signal; the socket usually closes a few ms before `exit` is seen.
 const EXIT_GRACE_MS = 1000;
 
-/** Acquires a slot, makes the call, and maps its failure to an `AxonError`. */
-export async function callWorker<T>(context: CallContext): Promise<RunResult<T>> {
+/** Acquires a slot, makes the call (one round trip), and maps its failure to an `AxonError`. */
+export async function callWorker(context: CallContext): Promise<RunResponse> {
   const { pool, agent, runId, signal, deadline, timeoutMs } = context;
   const lease = await pool.acquire({ runId, signal, deadline, timeoutMs });
   if (deadline !== undefined && deadline <= Date.now()) {
@@ -43,7 +43,7 @@ export async function callWorker<T>(context: CallContext): Promise<RunResult<T>>
       timeoutMs,
     });
   }
-  return new Promise<RunResult<T>>((resolve, reject) => {
+  return new Promise<RunResponse>((resolve, reject) => {
     let call: ClientUnaryCall | ClientReadableStream<ProtoRunEvent> | undefined;
     const onAbort = () => {
       // Free the slot now: the worker learns of the cancel through the call's RST_STREAM, and
@@ -55,7 +55,7 @@ export async function callWorker<T>(context: CallContext): Promise<RunResult<T>>
       signal.removeEventListener("abort", onAbort);
       if (!error && response) {
         lease.release();
-        resolve(toRunResult<T>(response));
+        resolve(response);
       } else if (error && "code" in error && typeof error.code === "number") {
         // Keep the slot until the error is known: when the worker died, its exit takes it out of
         // the pool first, so that a queued run is not handed to the dead worker.

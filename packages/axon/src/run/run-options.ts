@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { InvalidRequestError } from "../errors/worker-errors.js";
+import type { Approvals } from "../tools/approvals.js";
+import type { ToolSet } from "../tools/tool.js";
+import { toolSetSchema } from "../tools/tool-set-schema.js";
 
 const limit = z.number().int().nonnegative().optional();
 
@@ -32,6 +35,10 @@ const runOptionsSchema = z.strictObject({
     .string()
     .regex(/^[\w.:-]{1,128}$/, "1-128 letters, digits or `_.:-`")
     .optional(),
+  tools: toolSetSchema.optional(),
+  approvals: z
+    .record(z.string().min(1), z.union([z.boolean(), z.strictObject({ denied: z.string() })]))
+    .optional(),
 });
 
 /** Options of one run. */
@@ -62,6 +69,13 @@ export interface RunOptions {
   retry?: { attempts: number; backoffMs?: number };
   /** The run's id (for `cancel(runId)` and logs). Default: a random UUID. */
   runId?: string;
+  /** Host tools for this run, added to the agent's configured `tools` (same name: this one wins). Default: none. */
+  tools?: ToolSet;
+  /**
+   * Decisions on a previous result's `pendingApprovals`, by tool call id: `true` runs the call,
+   * `false` or `{ denied: reason }` refuses it. Give the previous `allMessages` as `messageHistory`. Default: none.
+   */
+  approvals?: Approvals;
 }
 
 /** Validates run options; throws `InvalidRequestError` naming the bad option. */

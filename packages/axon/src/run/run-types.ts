@@ -1,3 +1,5 @@
+import type { PendingApproval } from "../tools/approvals.js";
+
 /** Token and request counts of a run (pydantic-ai v2 `RunUsage`). */
 export interface RunUsage {
   requests: number;
@@ -19,6 +21,11 @@ export interface RunResult<T = unknown> {
   runId: string;
   /** The model that answered. */
   model: string;
+  /**
+   * Set when the run ended waiting for approval of `needsApproval` host tool calls; `output` is
+   * then null. Continue with `messageHistory: allMessages` and `approvals` (docs/tools.md).
+   */
+  pendingApprovals?: PendingApproval[];
 }
 
 /** One event of a streamed run; the last one is always `result`. */
@@ -30,6 +37,8 @@ export type RunEvent<T = unknown> =
   | { type: "tool-call"; toolCallId: string; toolName: string; args: unknown }
   /** `result` when the tool returned, `retry` when the model was asked to try again. */
   | { type: "tool-result"; toolCallId: string; toolName: string; result?: unknown; retry?: string }
+  /** A `needsApproval` host tool call waiting for the caller's decision; the run ends after these. */
+  | { type: "tool-approval-request"; toolCallId: string; toolName: string; args: unknown }
   | { type: "result"; result: RunResult<T> };
 
 /** A streamed run: iterate it for events, or await `result`. */

@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { isAxonError } from "../errors/axon-error.js";
 import { CancelledError } from "../errors/worker-errors.js";
+import type { RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
+import { runRoundTrips } from "../tools/round-trips.js";
+import type { ToolSet } from "../tools/tool.js";
+import { mergeToolSets } from "../tools/tool-definitions.js";
 import { buildCallMetadata, buildRunRequest } from "../transport/build-run-request.js";
 import { callWorker } from "./call-worker.js";
 import type { RunOptions } from "./run-options.js";
@@ -22,6 +26,8 @@ export interface StartRunOptions {
   options: RunOptions;
   /** The agent's default `timeoutMs`. Default: none. */
   agentTimeoutMs?: number;
+  /** The agent's host tools from the config. Default: none. */
+  agentTools?: ToolSet;
   /** Receives a streamed run's events; absent for a unary run. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -47,7 +53,8 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
 
   const timeoutMs = options.timeoutMs ?? start.agentTimeoutMs;
   const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-  const request = buildRunRequest(agent, start.prompt, runId, options);
+  const tools = mergeToolSets(start.agentTools, options.tools);
+  const request = buildRunRequest(agent, start.prompt, runId, { ...options, tools });
   let delivered = false;
   const onEvent =
     start.onEvent &&
@@ -58,10 +65,15 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
 
   const attempts = options.retry?.attempts ?? 1;
   const backoffMs = options.retry?.backoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
-  const attempt = async (n: number): Promise<RunResult<T>> => {
+  // One round trip, retried as a whole: it only sends state the history already holds.
+  const attempt = async (
+    n: number,
+    request: RunRequest,
+    onTripEvent: ((event: RunEvent) => void) | undefined,
+  ): Promise<RunResponse> => {
     try {
       const metadata = buildCallMetadata(options);
-      return await callWorker<T>({
+      return await callWorker({
         ...start,
         runId,
         request,
@@ -69,7 +81,7 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
         signal: controller.signal,
         deadline,
         timeoutMs,
-        onEvent,
+        onEvent: onTripEvent,
       });
     } catch (error) {
       const wait = backoffMs * 2 ** (n - 1);
@@ -82,10 +94,20 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
         (deadline === undefined || Date.now() + wait < deadline);
       if (!canRetry) throw error;
       await sleep(wait, controller.signal);
-      return attempt(n + 1);
+      return attempt(n + 1, request, onTripEvent);
     }
   };
-  const result = attempt(1).finally(() => userSignal?.removeEventListener("abort", cancel));
+  const result = runRoundTrips<T>({
+    agent,
+    runId,
+    request,
+    tools,
+    signal: controller.signal,
+    deadline,
+    timeoutMs,
+    onEvent,
+    call: (tripRequest, onTripEvent) => attempt(1, tripRequest, onTripEvent),
+  }).finally(() => userSignal?.removeEventListener("abort", cancel));
   return { runId, result, cancel };
 }
 

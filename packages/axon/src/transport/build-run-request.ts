@@ -3,6 +3,8 @@ import { Metadata } from "@grpc/grpc-js";
 import { InvalidRequestError } from "../errors/worker-errors.js";
 import type { RunRequest } from "../gen/axon/v1/run.js";
 import type { RunOptions } from "../run/run-options.js";
+import { toApprovalResults } from "../tools/approvals.js";
+import { toToolDefinitions } from "../tools/tool-definitions.js";
 
 // A value JSON cannot carry (a cycle, a BigInt, a function) is the caller's mistake: an
 // InvalidRequestError naming the option, not a TypeError from deep inside the library.
@@ -40,8 +42,8 @@ export function buildRunRequest(
     usageLimits: options.usageLimits,
     runId,
     metadataJson: json(options.metadata, agent, "metadata"),
-    hostTools: [],
-    deferredToolResults: [],
+    hostTools: options.tools ? toToolDefinitions(options.tools) : [],
+    deferredToolResults: toApprovalResults(options.approvals),
   };
 }
 

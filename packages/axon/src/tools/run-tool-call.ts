@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { DeferredToolResult, ToolCall } from "../gen/axon/v1/run.js";
+import type { RunEvent } from "../run/run-types.js";
+import { parseJsonBytes } from "../transport/map-run-event.js";
+import { DEFAULT_TOOL_TIMEOUT_MS, type ToolSet } from "./tool.js";
+
+/** Where a call runs: the run it belongs to and its signal. */
+export interface ToolCallScope {
+  agent: string;
+  runId: string;
+  /** The run's signal: cancellation and the run's deadline. */
+  signal: AbortSignal;
+}
+
+/** A call's answer for the worker, and the `tool-result` event a stream shows. */
+export interface ToolCallOutcome {
+  result: DeferredToolResult;
+  event: Extract<RunEvent, { type: "tool-result" }>;
+}
+
+/**
+ * Runs one deferred call. Whatever goes wrong with the call itself (unknown name, arguments
+ * that fail the schema, a throw, a timeout, a value that is not JSON) becomes a retry for the
+ * model; only the run's own end (cancel, deadline) rejects, with the signal's reason.
+ */
+export async function runToolCall(
+  call: ToolCall,
+  tools: ToolSet,
+  scope: ToolCallScope,
+): Promise<ToolCallOutcome> {
+  const { toolCallId, toolName } = call;
+  const retry = (text: string): ToolCallOutcome => ({
+    result: { toolCallId, result: { $case: "retryText", value: text } },
+    event: { type: "tool-result", toolCallId, toolName, retry: text },
+  });
+  const t = Object.hasOwn(tools, toolName) ? tools[toolName] : undefined;
+  if (!t) {
+    // The words of pydantic-ai's own unknown tool retry (tool_manager.py `_resolve_tool`).
+    const known = Object.keys(tools).map((name) => `'${name}'`);
+    return retry(
+      `Unknown tool name: '${toolName}'. ${known.length ? `Available tools: ${known.join(", ")}` : "No tools available."}`,
+    );
+  }
+  const parsed = t.inputSchema.safeParse(parseJsonBytes(call.argsJson, {}));
+  if (!parsed.success)
+    return retry(`Invalid arguments for tool ${toolName}:\n${z.prettifyError(parsed.error)}`);
+
+  const timeoutMs = t.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(scope.signal.reason);
+  scope.signal.addEventListener("abort", onRunAbort, { once: true });
+  const timedOut = new Error(`tool ${toolName} did not finish within ${timeoutMs} ms`);
+  const timer = setTimeout(() => controller.abort(timedOut), timeoutMs);
+  try {
+    const context = { runId: scope.runId, toolCallId, signal: controller.signal, agent: scope.agent };
+    // A tool that ignores its signal must not hold the run: the race ends the call at the abort.
+    const output = await Promise.race([
+      Promise.resolve().then(() => t.execute(parsed.data, context)),
+      aborted(controller.signal),
+    ]);
+    // `?? "null"`: JSON.stringify answers undefined for a function or a symbol.
+    const json = JSON.stringify(output ?? null) ?? "null";
+    return {
+      result: { toolCallId, result: { $case: "returnJson", value: Buffer.from(json) } },
+      event: { type: "tool-result", toolCallId, toolName, result: JSON.parse(json) },
+    };
+  } catch (error) {
+    if (scope.signal.aborted) throw scope.signal.reason;
+    const message = error instanceof Error ? error.message : String(error);
+    return retry(`Tool ${toolName} failed: ${message}`);
+  } finally {
+    clearTimeout(timer);
+    scope.signal.removeEventListener("abort", onRunAbort);
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
