@@ -75,7 +75,7 @@ export function print(s, checks) {
     `  sent ${l.sent}  succeeded ${l.succeeded} (${(l.successRate * 100).toFixed(3)} %)  hung ${l.hung}  (${(l.sent / s.durationS).toFixed(0)} req/s)`,
     `  failed by code: ${Object.keys(l.failedByCode).length === 0 ? "none" : JSON.stringify(l.failedByCode)}`,
     `  streams resent by the client after a mid-stream crash: ${l.streamsResent}`,
-    `  kills ${s.kills}  restarts ${s.restarts}`,
+    `  kills ${s.kills}  restarts ${s.restarts}  (kill to ready again: p50 ${s.restartMs.p50.toFixed(0)} ms, max ${s.restartMs.max.toFixed(0)} ms)`,
     `  latency ms: p50 ${l.latencyMs.p50.toFixed(1)}  p99 ${l.latencyMs.p99.toFixed(1)}  max ${l.latencyMs.max.toFixed(1)}`,
     `  by kind: ${Object.entries(l.byKind)
       .map(([k, v]) => `${k} ${v.ok}/${v.sent}`)

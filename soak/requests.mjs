@@ -1,12 +1,16 @@
 // The soak's request mix: every kind is idempotent (the same prompt gives the same answer), so a
 // run may be retried, and each checks its answer, so a wrong output is a failure too.
 
-/** The deadline each run carries (`timeoutMs`); a request without an answer 5 s after it is hung. */
-export const RUN_DEADLINE_MS = 15_000;
+/**
+ * The deadline each run carries (`timeoutMs`); a request without an answer 5 s after it is hung.
+ * Generous on purpose: when both workers of an agent were killed, runs wait for a Python boot,
+ * which takes several seconds on a loaded two-core machine.
+ */
+export const RUN_DEADLINE_MS = 30_000;
 export const HANG_MARGIN_MS = 5_000;
 
 // Retries in the library: only after a retryable error, and for a stream only before its first event.
-const retry = { attempts: 6, backoffMs: 50 };
+const retry = { attempts: 8, backoffMs: 50 };
 
 /** `expect` returns an error code, or undefined when the answer is right. */
 export const requestKinds = [

@@ -31,10 +31,12 @@ const axon = await createAxon(
   {
     python: { cwd: repoRoot },
     agents: {
+      // Two instances each, as a deployment that cares about availability would run them: a run
+      // whose worker was killed is retried on the sibling while the killed one boots again.
       echo: { module: "examples.agents.echo:agent", instances: 2 },
-      structured: { module: "examples.agents.structured:agent" },
-      tools: { module: "examples.agents.tools:agent" },
-      chaos: { module: "examples.agents.chaos:agent" },
+      structured: { module: "examples.agents.structured:agent", instances: 2 },
+      tools: { module: "examples.agents.tools:agent", instances: 2 },
+      chaos: { module: "examples.agents.chaos:agent", instances: 2 },
     },
     // The killer, not a flapping agent, is under test: a kill every ~2 s over five workers may hit
     // one agent three times in 5 s, which the default intensity would (rightly) call failing.
@@ -46,8 +48,14 @@ const axon = await createAxon(
 const gateway = await serveGateway({ axon, port: 0 });
 const pids = new Set(axon.status().map((w) => w.pid));
 let restarts = 0;
+const exitedAt = new Map();
+const restartMs = [];
 axon.on("worker-started", (w) => pids.add(w.pid));
-axon.on("worker-restarted", () => (restarts += 1));
+axon.on("worker-exited", (w) => exitedAt.set(`${w.agent}-${w.instance}`, performance.now()));
+axon.on("worker-restarted", (w) => {
+  restarts += 1;
+  restartMs.push(performance.now() - exitedAt.get(`${w.agent}-${w.instance}`));
+});
 const socketDir = dirname(axon.status()[0].address.replace(/^unix:/, ""));
 
 // Warm up every kind (connections, caches, lazy imports), then take the baseline.
@@ -89,6 +97,7 @@ const summary = {
   load: tally.summary(),
   kills,
   restarts,
+  restartMs: { p50: quantile(restartMs, 0.5), max: quantile(restartMs, 1) },
   recovered,
   baseline,
   after,
@@ -99,6 +108,11 @@ const checks = invariants(summary);
 if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, invariants: checks })}\n`);
 else print(summary, checks);
 process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
 
 async function until_(check, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
