@@ -7,6 +7,7 @@
 // tool outputs) more text. Each step becomes a `ModelResponse`, and its tool outputs the
 // `ModelRequest` of `tool-return`s that answered it, as pydantic-ai records a run.
 import { z } from "zod";
+import { DEFAULT_DENIED_MESSAGE } from "../tools/approvals.js";
 import { HttpError } from "./http-error.js";
 import type { UIMessageInput } from "./request-schemas.js";
 
@@ -20,23 +21,53 @@ const toolPart = z.looseObject({
   input: z.unknown().optional(),
   output: z.unknown().optional(),
   errorText: z.string().optional(),
+  // AI SDK 6 human-in-the-loop: `approval-responded` / `output-denied` parts carry the decision.
+  approval: z.looseObject({ approved: z.boolean().optional(), reason: z.string().optional() }).optional(),
 });
 
-export function chatToRun(messages: UIMessageInput[]): { prompt: string; messageHistory: ModelMessage[] } {
+/** What a chat request runs: a prompt and history, or (answering approvals) history and decisions. */
+export interface ChatRun {
+  prompt: string;
+  messageHistory: ModelMessage[];
+  /** Decisions by tool call id, when the last message is the assistant's with answered approvals. */
+  approvals?: Record<string, boolean | { denied: string }>;
+}
+
+export function chatToRun(messages: UIMessageInput[]): ChatRun {
   const last = messages.at(-1);
   const lastIndex = messages.length - 1;
+  const approvals = last?.role === "assistant" ? answeredApprovals(last, lastIndex) : {};
+  if (Object.keys(approvals).length > 0) {
+    // `useChat` sends the conversation back with the user's decisions on the last assistant
+    // message: the run continues from there, with no new prompt.
+    return { prompt: "", messageHistory: toHistory(messages), approvals };
+  }
   if (last?.role !== "user") {
     throw new HttpError(400, "invalid_request", "the last message must be the user's", {
       field: `messages[${lastIndex}].role`,
     });
   }
-  const prompt = userText(last, lastIndex);
+  return { prompt: userText(last, lastIndex), messageHistory: toHistory(messages.slice(0, -1)) };
+}
+
+function toHistory(messages: UIMessageInput[]): ModelMessage[] {
   const history: ModelMessage[] = [];
-  messages.slice(0, -1).forEach((message, index) => {
+  messages.forEach((message, index) => {
     if (message.role === "assistant") history.push(...assistantMessages(message, index));
     else history.push(requestMessage(message, index));
   });
-  return { prompt, messageHistory: mergeRequests(history) };
+  return mergeRequests(history);
+}
+
+function answeredApprovals(message: UIMessageInput, index: number): NonNullable<ChatRun["approvals"]> {
+  const approvals: NonNullable<ChatRun["approvals"]> = {};
+  for (const [p, part] of message.parts.entries()) {
+    if (part.state !== "approval-responded") continue;
+    const tool = parse(toolPart, part, `messages[${index}].parts[${p}]`);
+    const { approved, reason } = tool.approval ?? {};
+    approvals[tool.toolCallId] = approved === true ? true : reason ? { denied: reason } : false;
+  }
+  return approvals;
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
@@ -97,15 +128,22 @@ function assistantMessages(message: UIMessageInput, index: number): ModelMessage
       const tool = parse(toolPart, part, field);
       const toolName =
         part.type === "dynamic-tool" ? String(part.toolName ?? "") : part.type.slice("tool-".length);
+      const ids = { tool_name: toolName, tool_call_id: tool.toolCallId };
+      // An answered approval is the call the run continues with: it stays open in the history.
+      if (tool.state === "approval-responded") {
+        response.push({ part_kind: "tool-call", ...ids, args: tool.input ?? {} });
+        continue;
+      }
       // A call without an outcome (still streaming, or awaiting approval) never reached the
       // model's next turn: leave it out, as providers reject unanswered tool calls.
-      if (tool.state !== "output-available" && tool.state !== "output-error") continue;
-      const ids = { tool_name: toolName, tool_call_id: tool.toolCallId };
+      if (!["output-available", "output-error", "output-denied"].includes(tool.state)) continue;
       response.push({ part_kind: "tool-call", ...ids, args: tool.input ?? {} });
       returns.push(
         tool.state === "output-available"
           ? { part_kind: "tool-return", ...ids, content: tool.output ?? null }
-          : { part_kind: "retry-prompt", ...ids, content: tool.errorText ?? "tool failed" },
+          : tool.state === "output-denied"
+            ? { part_kind: "tool-return", ...ids, content: tool.approval?.reason ?? DEFAULT_DENIED_MESSAGE }
+            : { part_kind: "retry-prompt", ...ids, content: tool.errorText ?? "tool failed" },
       );
     }
     // Other kinds (sources, data-*, files from the model) carry nothing the model needs back.

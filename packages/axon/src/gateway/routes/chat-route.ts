@@ -19,13 +19,21 @@ export function chatRoute(app: Hono, context: GatewayContext): void {
     const name = c.req.param("name");
     requireAgent(context, name);
     const body = await readJsonBody(c, chatRequestSchema, context.maxBodyBytes);
-    const { prompt, messageHistory } = chatToRun(body.messages);
+    const { prompt, messageHistory, approvals } = chatToRun(body.messages);
     const { model, modelSettings, deps, usageLimits, timeoutMs, metadata, retry, runId } = body;
     const options = { model, modelSettings, deps, usageLimits, timeoutMs, metadata, retry, runId };
     const started = performance.now();
-    const run = context.axon.stream(name, prompt, { ...withoutUndefined(options), messageHistory });
+    const run = context.axon.stream(name, prompt, {
+      ...withoutUndefined(options),
+      messageHistory,
+      ...(approvals && { approvals }),
+    });
     run.result.catch(() => {});
-    const chunker = new UIMessageChunker(`msg-${randomUUID()}`);
+    // Answering approvals continues the last assistant message, so the stream keeps its id.
+    const last = body.messages.at(-1);
+    const messageId = approvals && last ? last.id : `msg-${randomUUID()}`;
+    const answered = new Map(Object.entries(approvals ?? {}).map(([id, d]) => [id, d === true]));
+    const chunker = new UIMessageChunker(messageId, answered);
     const headers = { ...UI_MESSAGE_STREAM_HEADERS, "X-Axon-Run-Id": run.runId };
     return openSse(c, headers, async ({ signal, send }) => {
       signal.addEventListener("abort", () => run.cancel(), { once: true });
