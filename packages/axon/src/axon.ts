@@ -12,7 +12,7 @@ import { parseConfig } from "./config/parse-config.js";
 import { AgentNotFoundError, AgentUnavailableError } from "./errors/host-errors.js";
 import { InvalidRequestError } from "./errors/worker-errors.js";
 import { parseRunOptions, type RunOptions } from "./run/run-options.js";
-import { createRunStream } from "./run/run-stream.js";
+import { createRunStream, type EventSink } from "./run/run-stream.js";
 import type { RunEvent, RunResult, RunStream } from "./run/run-types.js";
 import { type StartedRun, startRun } from "./run/start-run.js";
 import { type WorkerStatus, workerStatus } from "./worker-status.js";
@@ -83,7 +83,7 @@ export async function createAxon(
     agent: string,
     prompt: string,
     runOptions: RunOptions | undefined,
-    onEvent?: (event: RunEvent) => void,
+    onEvent?: EventSink,
   ) => {
     const pool = pools.get(agent);
     if (!pool) {

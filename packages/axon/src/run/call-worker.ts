@@ -8,7 +8,7 @@ import type { AgentPool } from "../pool/agent-pool.js";
 import type { Lease } from "../pool/pool-member.js";
 import { mapGrpcError, readErrorDetail } from "../transport/map-grpc-error.js";
 import { toRunEvent } from "../transport/map-run-event.js";
-import type { RunEvent } from "./run-types.js";
+import type { EventSink } from "./run-stream.js";
 
 /** One attempt of a run on one worker. */
 export interface CallContext {
@@ -23,7 +23,7 @@ export interface CallContext {
   deadline?: number;
   timeoutMs?: number;
   /** Set for a streamed run: receives each event but the final one. */
-  onEvent?: (event: RunEvent) => void;
+  onEvent?: EventSink;
 }
 
 // How long to wait for the exit of a worker whose connection dropped, so that the error can
@@ -82,7 +82,11 @@ export async function callWorker(context: CallContext): Promise<RunResponse> {
         if (message.event?.$case === "final") final = message.event.value;
         else {
           const event = toRunEvent(message);
-          if (event) onEvent(event);
+          const behind = event && onEvent(event);
+          if (behind) {
+            stream.pause();
+            void behind.then(() => stream.resume());
+          }
         }
       });
       stream.on("error", (error: ServiceError) => settle(error));

@@ -1,10 +1,22 @@
 import type { RunEvent, RunResult, RunStream } from "./run-types.js";
 import type { StartedRun } from "./start-run.js";
 
+/**
+ * Receives a streamed run's events. A promise back means the reader has fallen behind: the
+ * producer pauses (the gRPC stream stops reading, HTTP/2 flow control holds the worker back)
+ * until it settles.
+ */
+export type EventSink = (event: RunEvent) => void | Promise<void>;
+
 /** Where a streamed run's events go until the caller reads them. */
 export interface EventBuffer {
-  push(event: RunEvent): void;
+  push: EventSink;
 }
+
+// A slow reader holds at most HIGH_WATER events in the host; reading resumes the worker once
+// the backlog is down to LOW_WATER, so it does not stop and start for every event.
+const HIGH_WATER = 256;
+const LOW_WATER = 64;
 
 /**
  * Turns a started run into a `RunStream`: events are buffered until read, the last one is the
@@ -14,10 +26,24 @@ export function createRunStream<T>(start: (buffer: EventBuffer) => StartedRun<T>
   const events: RunEvent<T>[] = [];
   let wake: (() => void) | undefined;
   let ended: { error?: unknown } | undefined;
+  let drained: { promise: Promise<void>; resolve: () => void } | undefined;
+  const release = () => {
+    drained?.resolve();
+    drained = undefined;
+  };
   const buffer: EventBuffer = {
     push(event) {
       events.push(event as RunEvent<T>);
       wake?.();
+      if (events.length < HIGH_WATER) return;
+      if (!drained) {
+        let resolve = () => {};
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        drained = { promise, resolve };
+      }
+      return drained.promise;
     },
   };
   const run = start(buffer);
@@ -42,6 +68,7 @@ export function createRunStream<T>(start: (buffer: EventBuffer) => StartedRun<T>
     try {
       for (;;) {
         const event = events.shift();
+        if (events.length <= LOW_WATER) release();
         if (event) {
           yield event;
           continue;
@@ -59,6 +86,7 @@ export function createRunStream<T>(start: (buffer: EventBuffer) => StartedRun<T>
     } finally {
       // `break`, `return` or a throw in the loop body: the caller is gone, stop the run.
       if (!finished) run.cancel();
+      release();
     }
   }
 

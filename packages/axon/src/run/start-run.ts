@@ -9,6 +9,7 @@ import { mergeToolSets } from "../tools/tool-definitions.js";
 import { buildCallMetadata, buildRunRequest } from "../transport/build-run-request.js";
 import { callWorker } from "./call-worker.js";
 import type { RunOptions } from "./run-options.js";
+import type { EventSink } from "./run-stream.js";
 import type { RunEvent, RunResult } from "./run-types.js";
 
 /** A run that has been started; the same for `run()` and `stream()`. */
@@ -29,7 +30,7 @@ export interface StartRunOptions {
   /** The agent's host tools from the config. Default: none. */
   agentTools?: ToolSet;
   /** Receives a streamed run's events; absent for a unary run. */
-  onEvent?: (event: RunEvent) => void;
+  onEvent?: EventSink;
 }
 
 const DEFAULT_RETRY_BACKOFF_MS = 100;
@@ -60,7 +61,7 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
     start.onEvent &&
     ((event: RunEvent) => {
       delivered = true;
-      start.onEvent?.(event);
+      return start.onEvent?.(event);
     });
 
   const attempts = options.retry?.attempts ?? 1;
@@ -69,7 +70,7 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
   const attempt = async (
     n: number,
     request: RunRequest,
-    onTripEvent: ((event: RunEvent) => void) | undefined,
+    onTripEvent: EventSink | undefined,
   ): Promise<RunResponse> => {
     try {
       const metadata = buildCallMetadata(options);

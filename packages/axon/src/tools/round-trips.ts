@@ -2,6 +2,7 @@ import { isAxonError } from "../errors/axon-error.js";
 import { AxonTimeoutError } from "../errors/host-errors.js";
 import { UnexpectedModelBehaviorError } from "../errors/worker-errors.js";
 import type { RunRequest, RunResponse, ToolCall, Usage } from "../gen/axon/v1/run.js";
+import type { EventSink } from "../run/run-stream.js";
 import type { RunEvent, RunResult } from "../run/run-types.js";
 import { toRunResult } from "../transport/map-run-event.js";
 import { toPendingApprovals } from "./approvals.js";
@@ -20,9 +21,9 @@ export interface RoundTripsOptions {
   deadline?: number;
   timeoutMs?: number;
   /** A streamed run's events. Default: none (a unary run). */
-  onEvent?: (event: RunEvent) => void;
+  onEvent?: EventSink;
   /** One round trip on some worker (with the run's retries). */
-  call(request: RunRequest, onEvent?: (event: RunEvent) => void): Promise<RunResponse>;
+  call(request: RunRequest, onEvent?: EventSink): Promise<RunResponse>;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function runRoundTrips<T>(options: RoundTripsOptions): Promise<RunR
     ((event: RunEvent) => {
       if (event.type === "tool-call" && hostTools.has(event.toolName)) return;
       if (event.type === "tool-result" && answered.has(event.toolCallId)) return;
-      emit(event);
+      return emit(event);
     });
   const usage: Usage = { requests: 0, toolCalls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   let request = options.request;
