@@ -13,7 +13,7 @@ import { AgentNotFoundError, AgentUnavailableError } from "./errors/host-errors.
 import { InvalidRequestError } from "./errors/worker-errors.js";
 import { parseRunOptions, type RunOptions } from "./run/run-options.js";
 import { createRunStream, type EventSink } from "./run/run-stream.js";
-import type { RunEvent, RunResult, RunStream } from "./run/run-types.js";
+import type { RunResult, RunStream } from "./run/run-types.js";
 import { type StartedRun, startRun } from "./run/start-run.js";
 import { type WorkerStatus, workerStatus } from "./worker-status.js";
 
