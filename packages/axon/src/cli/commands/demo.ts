@@ -8,7 +8,8 @@ import { formatStatus } from "./status.js";
 
 /**
  * `axon demo`: starts the demo agents, shows a run, a streamed run (with tool calls), a
- * structured output and a typed error, then the workers' status, and stops.
+ * structured output, a tool written in TypeScript and a typed error, then the workers'
+ * status, and stops.
  */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand(argv, COMMON_OPTIONS, []);
@@ -27,6 +28,8 @@ export async function showDemo(axon: Axon, io: CliIo): Promise<void> {
   if (has("echo")) await showStream(axon, io, "echo", "one two three four five");
   if (has("structured")) await showRun(axon, io, "structured", "Paris");
   if (has("tools")) await showStream(axon, io, "tools", "add 2 and 3");
+  // `lookupOrder` is written in TypeScript (examples/axon.config.ts): a host tool round trip.
+  if (has("orders")) await showStream(axon, io, "orders", "order 42");
   if (has("chaos")) await showRun(axon, io, "chaos", "raise");
 }
 
