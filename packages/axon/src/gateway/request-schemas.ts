@@ -39,14 +39,26 @@ export const runOptionsShape = {
     .describe("Your own id for the run (default: a random UUID)"),
 };
 
+export const approvalsSchema = z
+  .record(z.string(), z.union([z.boolean(), z.strictObject({ denied: z.string() })]))
+  .describe(
+    "Decisions on an earlier result's `pendingApprovals`, by tool call id: true runs the call, " +
+      "false or {denied: reason} refuses it. Send with `messageHistory` (that result's `allMessages`).",
+  );
+
 export const runRequestSchema = z
   .strictObject({
-    prompt: z.string().min(1).describe("The user prompt"),
+    prompt: z.string().describe("The user prompt; may be empty only when continuing a `messageHistory`"),
     messageHistory: z
       .array(z.record(z.string(), z.unknown()))
       .optional()
       .describe("pydantic-ai messages (`allMessages` of an earlier run), validated by the worker"),
+    approvals: approvalsSchema.optional(),
     ...runOptionsShape,
+  })
+  .refine((body) => body.prompt.length > 0 || (body.messageHistory?.length ?? 0) > 0, {
+    message: "must not be empty unless `messageHistory` continues an earlier run",
+    path: ["prompt"],
   })
   .meta({ id: "RunRequest" });
 

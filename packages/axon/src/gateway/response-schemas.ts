@@ -17,6 +17,10 @@ export const runResponseSchema = z
     allMessages: z.array(z.unknown()).describe("The whole history; pass it back as `messageHistory`"),
     runId: z.string(),
     model: z.string().nullable().optional(),
+    pendingApprovals: z
+      .array(z.object({ toolCallId: z.string(), toolName: z.string(), args: z.unknown() }))
+      .optional()
+      .describe("Present when the run paused on tools that need approval; `output` is then null"),
   })
   .meta({ id: "RunResult" });
 

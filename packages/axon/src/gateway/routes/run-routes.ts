@@ -16,8 +16,10 @@ export function runRoutes(app: Hono, context: GatewayContext): void {
       // The request's signal aborts when the client disconnects: the worker stops the run too.
       const result = await context.axon.run(name, prompt, { ...options, signal: c.req.raw.signal });
       context.metrics.observeRun(name, "ok", secondsSince(started));
-      const { output, usage, newMessages, allMessages, runId, model } = result;
-      return c.json({ output, usage, newMessages, allMessages, runId, model: model ?? null });
+      const { output, usage, newMessages, allMessages, runId, model, pendingApprovals } = result;
+      // A run paused on a `needsApproval` host tool: answer with `approvals` (docs/tools.md).
+      const paused = pendingApprovals ? { pendingApprovals } : {};
+      return c.json({ output, usage, newMessages, allMessages, runId, model: model ?? null, ...paused });
     } catch (error) {
       context.metrics.observeRun(name, outcomeOf(error), secondsSince(started));
       throw error;
