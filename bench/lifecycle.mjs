@@ -4,6 +4,7 @@ import { startAxon } from "./lib/axon-host.mjs";
 import { withoutBytecodeCache } from "./lib/bytecode-cache.mjs";
 import { UNARY_PROMPT } from "./lib/params.mjs";
 import { rssMiB } from "./lib/python.mjs";
+import { median } from "./lib/stats.mjs";
 
 /** @returns {Promise<{ lifecycle: object }>} */
 export async function benchLifecycle(p, log) {
@@ -92,9 +93,4 @@ async function killAndRecover(axon) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }

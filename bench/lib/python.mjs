@@ -75,25 +75,6 @@ export async function stopPython(child) {
   clearTimeout(timer);
 }
 
-/** Runs a script to completion and returns its stdout parsed as JSON. */
-export async function runPythonJson(script, args) {
-  const child = spawn(venvPython, [join(repoRoot, "bench", script), ...args], {
-    cwd: repoRoot,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk) => {
-    out += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    err = (err + chunk).slice(-4000);
-  });
-  const code = await new Promise((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`bench/${script} exited ${code}\n${err}`);
-  return JSON.parse(out);
-}
-
 /** A private directory (0700, from mkdtemp) for Unix sockets, and a function that removes it. */
 export function socketDir() {
   const dir = mkdtempSync(join(tmpdir(), "axon-bench-"));

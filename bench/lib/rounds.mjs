@@ -3,7 +3,7 @@
 // comes and goes in bursts; interleaving spreads a burst over all setups instead of letting it
 // land on one, so the ratios between rows stay meaningful even when absolute numbers do not.
 import { LEVELS } from "./params.mjs";
-import { latencySummary } from "./stats.mjs";
+import { latencySummary, median } from "./stats.mjs";
 
 /**
  * @param setups objects with `id`, `warmup(n)` and `measure(level, { total, maxSeconds })`
@@ -59,10 +59,4 @@ function aggregate(concurrency, runs) {
       pythonMs: runs.reduce((sum, r) => sum + r.cpu.pythonMs * r.ops, 0) / ops,
     },
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

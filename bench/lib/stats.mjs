@@ -12,3 +12,9 @@ export function latencySummary(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
 }
+
+/** The middle value (the lower middle one for an even count), so that it is always a real sample. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
