@@ -8,11 +8,13 @@ import { ensureUv, repoRoot, step } from "./lib/tools.mjs";
 const uv = ensureUv();
 // Use the machine's Python (>= 3.11); never let uv fetch an interpreter of its own, which the
 // network here does not allow: better a clear "no suitable Python" than a hang.
+// --compile-bytecode: where PYTHONDONTWRITEBYTECODE=1 (as here, and in many images) no .pyc is
+// ever cached, and every worker start would compile pydantic-ai anew (~1 s of CPU per boot).
 const python = process.env.AXON_PYTHON ?? "python3";
 step(
   "python/.venv from uv.lock",
   uv,
-  ["sync", "--frozen", "--python", python, "--project", join(repoRoot, "python")],
+  ["sync", "--frozen", "--compile-bytecode", "--python", python, "--project", join(repoRoot, "python")],
   {
     env: { ...process.env, UV_PYTHON_DOWNLOADS: "never" },
   },
