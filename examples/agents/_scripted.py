@@ -67,7 +67,9 @@ def _words(text: str) -> list[str]:
 
 
 def scripted_model(plan: Plan, *, name: str) -> FunctionModel:
-    def whole(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    # async, though it never awaits: pydantic-ai runs a sync model function in a worker thread,
+    # and that hop was 14% of a demo run's cost (see docs/benchmarks.md).
+    async def whole(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         reply = plan(messages, info)
         if isinstance(reply, str):
             return ModelResponse(parts=[TextPart(reply)])
