@@ -18,6 +18,7 @@ export type ControlMessage =
       agent?: string;
       time: number;
       exc?: string;
+      traceparent?: string;
     }
   | { type: "fatal"; message: string; traceback?: string; hint?: string };
 
@@ -53,6 +54,7 @@ function checked(m: Record<string, unknown>): ControlMessage | undefined {
         ...(text(m.run_id) ? { run_id: text(m.run_id) } : {}),
         ...(text(m.agent) ? { agent: text(m.agent) } : {}),
         ...(text(m.exc) ? { exc: text(m.exc) } : {}),
+        ...(text(m.traceparent) ? { traceparent: text(m.traceparent) } : {}),
       };
     case "fatal":
       return {
@@ -79,4 +81,6 @@ export interface WorkerLogRecord {
   time: number;
   /** The formatted exception, when the record carried one. */
   exc?: string;
+  /** The W3C trace context of the run that logged it (the `traceparent` the host sent). */
+  traceparent?: string;
 }

@@ -17,13 +17,14 @@ export function toLogRecord(
     // Python sends seconds since the epoch (`record.created`).
     time: Math.round((message.time ?? Date.now() / 1000) * 1000),
     ...(message.exc ? { exc: message.exc } : {}),
+    ...(message.traceparent ? { traceparent: message.traceparent } : {}),
   };
 }
 
 /** Re-emits a Python record on the host's pino logger, at the matching level. */
 export function logRecord(logger: Logger, record: WorkerLogRecord): void {
   logger[pinoLevel(record.level)](
-    { logger: record.logger, runId: record.runId, exc: record.exc },
+    { logger: record.logger, runId: record.runId, traceparent: record.traceparent, exc: record.exc },
     record.message,
   );
 }
