@@ -1,5 +1,6 @@
 // Section 5, lifecycle: cold start (createAxon until it resolves, i.e. every worker ready) with 1
-// and 4 workers, recovery after SIGKILL of a worker, and resident memory per worker.
+// and 4 workers, recovery after SIGKILL of a worker (without and with a warm standby), and
+// resident memory per worker.
 import { startAxon } from "./lib/axon-host.mjs";
 import { withoutBytecodeCache } from "./lib/bytecode-cache.mjs";
 import { UNARY_PROMPT } from "./lib/params.mjs";
@@ -11,6 +12,7 @@ export async function benchLifecycle(p, log) {
   const coldStart1 = [];
   const coldStart4 = [];
   const recovery = [];
+  const recoveryStandby = [];
   let firstRunMs;
   let idleRss;
   for (let round = 0; round < p.coldRepeats; round++) {
@@ -34,6 +36,17 @@ export async function benchLifecycle(p, log) {
     } finally {
       await one.close();
     }
+
+    // The same kill with `standby: 1`: a booted spare takes the slot, no Python boot on the path.
+    log(`  recovery after SIGKILL, standby 1 (${round + 1}/${p.coldRepeats})`);
+    const spared = await startAxon({ instances: 1, standby: 1 });
+    try {
+      await spareReady(spared);
+      await spared.run("echo", UNARY_PROMPT);
+      recoveryStandby.push(await killAndRecover(spared));
+    } finally {
+      await spared.close();
+    }
   }
   // Full runs only: what a start costs when Python may not cache bytecode (lib/bytecode-cache.mjs).
   let coldStartNoBytecodeMs;
@@ -54,14 +67,24 @@ export async function benchLifecycle(p, log) {
       coldStart4Ms: median(coldStart4),
       firstRunMs,
       recoveryMs: median(recovery.map((r) => r.ms)),
+      recoveryStandbyMs: median(recoveryStandby.map((r) => r.ms)),
       idleRssMiB: idleRss,
-      samples: { coldStart1, coldStart4, recovery },
+      samples: { coldStart1, coldStart4, recovery, recoveryStandby },
     },
   };
 }
 
+/** Resolves once the spare (a `standby` row) has an address, i.e. it booted and is healthy. */
+async function spareReady(axon) {
+  const until = performance.now() + 60_000;
+  while (!axon.status().some((w) => w.state === "standby" && w.address !== undefined)) {
+    if (performance.now() > until) throw new Error("the standby worker was not ready within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
- * SIGKILLs the only worker and runs until a run succeeds (necessarily on its replacement):
+ * SIGKILLs the only serving worker and runs until a run succeeds (necessarily on its replacement):
  * the time from the kill to that result, how many runs failed meanwhile, and when Axon saw the
  * exit and the replacement's handshake (where the time goes).
  */

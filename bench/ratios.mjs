@@ -86,6 +86,12 @@ export function ratios({ subjects, lifecycle, held }) {
       "x",
       ["<= 1.0", (v) => v <= 1],
     ],
+    [
+      "recovery with standby 1 / cold start, 1 worker",
+      ratio(lifecycle?.recoveryStandbyMs, lifecycle?.coldStart1Ms),
+      "x",
+      ["<= 1.0", (v) => v <= 1],
+    ],
     ["1,000 concurrent streams, errors", held?.errors, "", ["0", (v) => v === 0]],
   ];
   return rows.map(([name, value, unit, [target, test]]) => ({

@@ -41,7 +41,8 @@ export function report(results) {
       ["cold start, 4 workers", `${fmt(l.coldStart4Ms)} ms`],
       ["cold start, 1 worker, no bytecode cache (full runs)", `${fmt(l.coldStartNoBytecodeMs)} ms`],
       ["first run after cold start", `${fmt(l.firstRunMs)} ms`],
-      ["recovery: SIGKILL -> next successful run", recoveryText(l)],
+      ["recovery: SIGKILL -> next successful run", recoveryText(l, "recovery")],
+      ["recovery with `standby: 1` (a ready spare takes the slot)", recoveryText(l, "recoveryStandby")],
       ["RSS per Axon worker, idle", mib(l.idleRssMiB)],
       ["RSS per Axon worker, after load", mib(rss.axon)],
       [
@@ -71,10 +72,11 @@ function mib(value) {
   return `${list.map((v) => fmt(v)).join(", ")} MiB`;
 }
 
-function recoveryText(l) {
-  if (l.recoveryMs === undefined) return "-";
-  const r = l.samples.recovery.find((sample) => sample.ms === l.recoveryMs);
-  return `${fmt(l.recoveryMs)} ms (exit seen ${fmt(r.exitSeenMs)}, replacement ready ${fmt(r.replacementReadyMs)}; ${r.failedRuns} runs failed)`;
+function recoveryText(l, key) {
+  const ms = l[`${key}Ms`];
+  const r = l.samples?.[key]?.find((sample) => sample.ms === ms);
+  if (ms === undefined || !r) return "-";
+  return `${fmt(ms)} ms (exit seen ${fmt(r.exitSeenMs)}, replacement ready ${fmt(r.replacementReadyMs)}; ${r.failedRuns} runs failed)`;
 }
 
 function heldText(h) {

@@ -15,7 +15,7 @@ import { parseRunOptions, type RunOptions } from "./run/run-options.js";
 import { createRunStream, type EventSink } from "./run/run-stream.js";
 import type { RunResult, RunStream } from "./run/run-types.js";
 import { type StartedRun, startRun } from "./run/start-run.js";
-import { type WorkerStatus, workerStatus } from "./worker-status.js";
+import { standbyStatus, type WorkerStatus, workerStatus } from "./worker-status.js";
 
 // Kept here too: the CLI and the gateway import it from this module.
 export type { WorkerStatus } from "./worker-status.js";
@@ -29,7 +29,7 @@ export interface Axon {
   stream<T = unknown>(agent: string, prompt: string, options?: RunOptions): RunStream<T>;
   /** Each agent's description: schemas, tools, model. */
   agents(): Promise<AgentInfo[]>;
-  /** Every worker's state, in start order. */
+  /** Every worker's state, in start order; each agent's warm spares (state `standby`) after its workers. */
   status(): WorkerStatus[];
   /** Restarts every worker of one agent (also brings a `failed` agent back at once). */
   restart(agent: string): Promise<void>;
@@ -144,7 +144,14 @@ export async function createAxon(
       });
     },
     status() {
-      return supervisor.children.map((child) => workerStatus(child, poolOf(child.agent)));
+      // Each agent's spares right after its serving workers.
+      const children = supervisor.children;
+      return children.flatMap((child, index) => {
+        const row = workerStatus(child, poolOf(child.agent));
+        if (children[index + 1]?.agent === child.agent) return [row];
+        const spares = supervisor.standbys.find((standby) => standby.agent === child.agent)?.slots ?? [];
+        return [row, ...spares.map((slot) => standbyStatus(slot, poolOf(child.agent)))];
+      });
     },
     async restart(agent) {
       if (!pools.has(agent))

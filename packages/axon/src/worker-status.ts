@@ -1,11 +1,16 @@
 import type { AgentPool } from "./pool/agent-pool.js";
+import type { StandbySlot } from "./supervisor/standby.js";
 import type { ChildState, WorkerChild } from "./supervisor/worker-child.js";
+
+/** A serving slot's state, or `standby`: a warm spare, out of the pool until a worker crashes. */
+export type WorkerState = ChildState | "standby";
 
 /** One worker, as `status()` reports it. */
 export interface WorkerStatus {
   agent: string;
   instance: number;
-  state: ChildState;
+  /** For a `standby` row, `address` is set once the spare is ready (undefined while it boots). */
+  state: WorkerState;
   pid: number | undefined;
   inFlight: number;
   /** Runs waiting for any instance of this agent. */
@@ -29,5 +34,20 @@ export function workerStatus(child: WorkerChild, pool: AgentPool): WorkerStatus 
     restarts: child.restarts,
     uptimeMs: ready ? Date.now() - ready.readyAt : 0,
     address: ready?.address,
+  };
+}
+
+/** A spare's row: never in flight (it is no pool member), `restarts` = spares replaced after a crash. */
+export function standbyStatus(slot: StandbySlot, pool: AgentPool): WorkerStatus {
+  return {
+    agent: slot.agent,
+    instance: slot.instance,
+    state: "standby",
+    pid: slot.worker?.pid,
+    inFlight: 0,
+    queued: pool.queued(),
+    restarts: slot.replaced,
+    uptimeMs: slot.ready ? Date.now() - slot.ready.readyAt : 0,
+    address: slot.ready?.address,
   };
 }

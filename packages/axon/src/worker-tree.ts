@@ -4,6 +4,7 @@ import type { AxonConfig } from "./config/config-schema.js";
 import { findPython } from "./config/find-python.js";
 import type { DescribeResponse } from "./gen/axon/v1/describe.js";
 import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
+import { createStandby, type Standby } from "./supervisor/standby.js";
 import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
 import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
 import { createSocketDir, type SocketDir } from "./worker/socket-dir.js";
@@ -28,6 +29,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
   const pools = new Map<string, AgentPool>();
   const describes = new Map<string, DescribeResponse>();
   const children: WorkerChild[] = [];
+  const standbys: Standby[] = [];
   for (const [agent, agentConfig] of Object.entries(config.agents)) {
     pools.set(agent, createAgentPool({ agent, ...agentConfig }));
     const env = { ...config.python.env, ...agentConfig.env };
@@ -37,10 +39,37 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
       const command = { python, agent, module, listen, cwd: config.python.cwd, env, model };
       children.push(createWorkerChild(agent, instance, agentConfig, command));
     }
+    if (agentConfig.standby > 0) {
+      const { module, model } = agentConfig;
+      let boots = 0;
+      standbys.push(
+        createStandby({
+          agent,
+          count: agentConfig.standby,
+          firstInstance: agentConfig.instances,
+          // A new socket per boot: a promoted spare keeps serving on the one it booted with.
+          command: () => ({
+            python,
+            agent,
+            module,
+            listen: `unix:${socketDir.socketPath(`${agent}-standby`, boots++)}`,
+            cwd: config.python.cwd,
+            env,
+            model,
+          }),
+          startTimeoutMs: config.startTimeoutMs,
+          healthCheck: config.supervisor.healthCheck,
+          backoff: config.supervisor.backoff,
+          logger,
+          events,
+        }),
+      );
+    }
   }
   const poolOf = (agent: string) => pools.get(agent) as AgentPool;
   const supervisor = createSupervisor({
     children,
+    standbys,
     config: config.supervisor,
     startTimeoutMs: config.startTimeoutMs,
     logger,

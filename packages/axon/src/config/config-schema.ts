@@ -23,6 +23,8 @@ const agentSchema = z.strictObject({
   module: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, "a spec like `package.module:agent`"),
   /** How many worker processes serve this agent. Default: 1. */
   instances: positiveInt.max(64).default(1),
+  /** Warm spare workers: booted and health-checked but out of the pool, one takes a crashed worker's place at once. Default: 0. */
+  standby: z.number().int().nonnegative().max(4).default(0),
   /** Runs one worker serves at once; more wait in the queue. Default: 64. */
   maxConcurrency: positiveInt.default(64),
   /** Runs that may wait for a free slot before new ones get `OverloadedError`. Default: 1000. */

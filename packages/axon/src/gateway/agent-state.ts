@@ -2,11 +2,18 @@
 import type { WorkerState, WorkerStatus } from "./axon-types.js";
 
 /** `ready` when every worker is, `degraded` when some are (runs still served), else the worst. */
-export type AgentState = "ready" | "degraded" | Exclude<WorkerState, "ready">;
+export type AgentState = "ready" | "degraded" | Exclude<WorkerState, "ready" | "standby">;
 
-const worstFirst: WorkerState[] = ["failed", "restarting", "starting", "stopped"];
+const worstFirst: Exclude<WorkerState, "ready" | "standby">[] = [
+  "failed",
+  "restarting",
+  "starting",
+  "stopped",
+];
 
-export function agentState(workers: WorkerStatus[]): AgentState {
+export function agentState(all: WorkerStatus[]): AgentState {
+  // Spares serve nothing until promoted: a booting or missing spare does not degrade the agent.
+  const workers = all.filter((w) => w.state !== "standby");
   const ready = workers.filter((w) => w.state === "ready").length;
   if (workers.length > 0 && ready === workers.length) return "ready";
   if (ready > 0) return "degraded";

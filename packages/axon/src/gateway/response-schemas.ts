@@ -41,7 +41,7 @@ export const workerStatusSchema = z
   .looseObject({
     agent: z.string(),
     instance: z.number().int(),
-    state: z.enum(["starting", "ready", "restarting", "failed", "stopped"]),
+    state: z.enum(["starting", "ready", "restarting", "failed", "stopped", "standby"]),
     pid: z.number().int().nullable().optional(),
     inFlight: z.number().int(),
     queued: z.number().int(),

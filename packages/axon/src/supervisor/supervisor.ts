@@ -12,6 +12,7 @@ import {
 import { type AgentRecovery, createAgentRecovery } from "./agent-recovery.js";
 import { watchHealth } from "./health-monitor.js";
 import { childrenToRestart, shouldRestart } from "./restart-strategy.js";
+import type { Standby } from "./standby.js";
 import { currentWorker, type WorkerChild } from "./worker-child.js";
 
 /** What the supervisor tells the routing side; it never touches pools itself. */
@@ -27,6 +28,8 @@ export interface SupervisorHooks {
 export interface SupervisorOptions {
   /** The children, in start order (config order, then instance order). */
   children: WorkerChild[];
+  /** Warm spares of the agents that have them (`standby` > 0). Default: none. */
+  standbys?: Standby[];
   config: SupervisorConfig;
   /** How long a worker may take to become ready. Default: 30000 ms. */
   startTimeoutMs?: number;
@@ -39,6 +42,7 @@ export interface SupervisorOptions {
 
 export interface Supervisor {
   readonly children: readonly WorkerChild[];
+  readonly standbys: readonly Standby[];
   /** Starts every child; rejects with the first `WorkerStartError` after stopping the rest. */
   start(onProgress?: (event: ProgressEvent) => void): Promise<void>;
   /** Restarts every worker of `agent` (also brings a `failed` agent back now). */
@@ -50,6 +54,8 @@ export interface Supervisor {
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { children, config, logger, events, hooks } = options;
   const siblingStopMs = options.siblingStopMs ?? 5000;
+  const standbys = options.standbys ?? [];
+  const standbyOf = (agent: string) => standbys.find((standby) => standby.agent === agent);
   let closing = false;
 
   /** Starts a new process in `child`; resolves when it is ready. */
@@ -71,6 +77,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         agent: child.agent,
       });
     }
+    serve(child, worker, ready);
+    return ready;
+  };
+
+  /** Puts a ready worker (just booted, or a promoted spare) into `child`'s slot and its pool. */
+  const serve = (child: WorkerChild, worker: WorkerProcess, ready: ReadyWorker) => {
     child.lifecycle = { state: "ready", worker, ready };
     watchWorkerHealth(child, worker, ready);
     hooks.workerUp(child, worker, ready);
@@ -80,7 +92,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       pid: ready.pid,
       address: ready.address,
     });
-    return ready;
+  };
+
+  /** A ready spare of `child`'s agent, moved into its slot; undefined when none is ready. */
+  const promoteSpare = (child: WorkerChild): ReadyWorker | undefined => {
+    const spare = standbyOf(child.agent)?.promote((worker, exit) => onExit(child, worker, exit));
+    if (!spare) return undefined;
+    logger.info({ agent: child.agent, worker: child.id, pid: spare.ready.pid }, "standby worker promoted");
+    serve(child, spare.worker, spare.ready);
+    return spare.ready;
   };
 
   /** Kills a ready worker that stops answering health checks; its exit is then a crash like any other. */
@@ -107,9 +127,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     await worker.stop(timeoutMs);
   };
 
-  const relaunch = async (child: WorkerChild): Promise<void> => {
+  /** Starts a new process in a child, counting a restart; `useSpare` takes a ready spare instead of booting. */
+  const relaunch = async (child: WorkerChild, useSpare = false): Promise<void> => {
     child.restarts += 1;
-    const ready = await launch(child, "restarting");
+    const ready = (useSpare && !closing && promoteSpare(child)) || (await launch(child, "restarting"));
     const { agent, instance, restarts } = child;
     events.emit("worker-restarted", { agent, instance, pid: ready.pid, restarts });
   };
@@ -121,7 +142,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     hooks,
     childrenOf: (agent) => children.filter((child) => child.agent === agent),
     halt: (child) => halt(child, siblingStopMs, "failed"),
-    relaunch,
+    relaunch: (child) => relaunch(child),
     isClosing: () => closing,
   });
 
@@ -170,7 +191,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const sibling of siblings) if (!toStart.includes(sibling)) sibling.lifecycle = { state: "stopped" };
     await Promise.all(
       toStart.map((child) =>
-        relaunch(child).catch((error: AxonError) => {
+        // Only the crashed worker's slot takes a spare: siblings were stopped on purpose.
+        relaunch(child, child === exited).catch((error: AxonError) => {
           if (closing || child.lifecycle.state === "failed") return;
           // A worker that cannot boot is not retried in a tight loop: the agent fails and backs off.
           void recovery.fail(child.agent, error.message, error);
@@ -181,6 +203,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     children,
+    standbys,
     async start(onProgress) {
       const started = Date.now();
       const launches = children.map(async (child) => {
@@ -197,6 +220,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       });
       try {
         await Promise.all(launches);
+        // Spares boot after the serving workers, so that they do not slow the cold start down.
+        if (!closing) for (const standby of standbys) standby.start();
       } catch (error) {
         // The first failure decides: stop the others now rather than wait for them to boot.
         await this.stop(1000);
@@ -208,13 +233,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async restartAgent(agent) {
       const own = children.filter((child) => child.agent === agent);
       recovery.cancelRetry(agent);
+      const spares = standbyOf(agent)?.restart(siblingStopMs);
       await Promise.all(own.map((child) => halt(child, siblingStopMs, "restarting")));
-      await recovery.bringBack(agent);
+      await Promise.all([recovery.bringBack(agent), spares]);
     },
     async stop(timeoutMs) {
       closing = true;
       recovery.dispose();
-      await Promise.all(children.map((child) => halt(child, timeoutMs, "stopped")));
+      await Promise.all([
+        ...children.map((child) => halt(child, timeoutMs, "stopped")),
+        ...standbys.map((standby) => standby.stop(timeoutMs)),
+      ]);
     },
   };
 }
