@@ -11,7 +11,7 @@ export interface AgentInfo {
 export interface WorkerStatus {
   agent: string;
   instance: number;
-  state: "starting" | "ready" | "restarting" | "failed" | "stopped";
+  state: "starting" | "ready" | "restarting" | "failed" | "stopped" | "standby";
   pid?: number | null;
   inFlight: number;
   queued: number;
