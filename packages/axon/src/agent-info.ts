@@ -1,4 +1,5 @@
 import type { AgentDescription, Versions } from "./gen/axon/v1/describe.js";
+import { parametersJsonSchema, type ToolSet } from "./tools/tool.js";
 import { parseJsonBytes } from "./transport/map-run-event.js";
 
 /** An agent as its worker describes it (`Describe`), plus how many instances serve it. */
@@ -10,7 +11,10 @@ export interface AgentInfo {
   outputKind: "text" | "structured";
   /** JSON Schema of the output (`{"type":"string"}` for text). */
   outputSchema: unknown;
+  /** The agent's own (Python) tools. */
   tools: { name: string; description: string; parameters: unknown }[];
+  /** Tools written in TypeScript that the config gives every run of this agent (a run may add more). */
+  hostTools: { name: string; description: string; parameters: unknown; needsApproval: boolean }[];
   /** JSON Schema of the deps, when the agent declares a pydantic deps type. */
   depsSchema: unknown;
   instances: number;
@@ -21,6 +25,7 @@ export function toAgentInfo(
   description: AgentDescription,
   versions: Versions | undefined,
   instances: number,
+  hostTools: ToolSet = {},
 ): AgentInfo {
   return {
     name: description.name,
@@ -32,6 +37,12 @@ export function toAgentInfo(
       name: tool.name,
       description: tool.description,
       parameters: parseJsonBytes(tool.parametersJsonSchema, null),
+    })),
+    hostTools: Object.entries(hostTools).map(([name, tool]) => ({
+      name,
+      description: tool.description ?? "",
+      parameters: parametersJsonSchema(tool),
+      needsApproval: tool.needsApproval === true,
     })),
     depsSchema: parseJsonBytes(description.depsJsonSchema, null),
     instances,

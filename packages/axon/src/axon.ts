@@ -139,7 +139,14 @@ export async function createAxon(
         const describe = describes.get(agent);
         const description = describe?.agents.find((a) => a.name === agent);
         return description
-          ? [toAgentInfo(description, describe?.versions, config.agents[agent]?.instances ?? 1)]
+          ? [
+              toAgentInfo(
+                description,
+                describe?.versions,
+                config.agents[agent]?.instances ?? 1,
+                config.agents[agent]?.tools,
+              ),
+            ]
           : [];
       });
     },

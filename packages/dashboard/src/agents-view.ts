@@ -19,8 +19,14 @@ export class AgentsView {
     for (const info of infos) {
       const meta = this.cards.get(info.name)?.querySelector<HTMLElement>(".meta");
       if (!meta) continue;
-      const tools =
-        info.tools.length > 0 ? `tools: ${info.tools.map((tool) => tool.name).join(", ")}` : "no tools";
+      const names = [
+        ...info.tools.map((tool) => tool.name),
+        // Host tools are marked as such: they run in the Node process, not in the worker.
+        ...(info.hostTools ?? []).map(
+          (tool) => `${tool.name} (host${tool.needsApproval ? ", approval" : ""})`,
+        ),
+      ];
+      const tools = names.length > 0 ? `tools: ${names.join(", ")}` : "no tools";
       meta.textContent = [info.description, `model ${info.model}`, `${info.outputKind} output`, tools]
         .filter(Boolean)
         .join(" · ");

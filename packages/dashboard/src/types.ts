@@ -6,6 +6,8 @@ export interface AgentInfo {
   model: string;
   outputKind: string;
   tools: { name: string }[];
+  /** Tools written in TypeScript the config gives the agent (absent from older gateways). */
+  hostTools?: { name: string; needsApproval: boolean }[];
 }
 
 export interface WorkerStatus {

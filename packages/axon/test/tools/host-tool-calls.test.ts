@@ -196,3 +196,17 @@ describe("a streamed run with host tools", () => {
     expect(text).toBe("order 42 is shipped");
   });
 });
+
+describe("agents()", () => {
+  it("lists the host tools the config gives an agent, with their JSON Schema", async () => {
+    const [orders] = await axon.agents();
+    expect(orders?.hostTools).toEqual([
+      {
+        name: "lookupOrder",
+        description: "Look an order up by its id",
+        parameters: expect.objectContaining({ type: "object", properties: { id: { type: "string" } } }),
+        needsApproval: false,
+      },
+    ]);
+  });
+});

@@ -25,5 +25,9 @@ function describeAgent(agent: AgentInfo): string {
       `  tool ${tool.name}: ${JSON.stringify(tool.parameters)}${tool.description ? `  ${tool.description}` : ""}`,
     );
   }
+  for (const tool of agent.hostTools) {
+    const kind = tool.needsApproval ? "host tool, needs approval" : "host tool";
+    lines.push(`  tool ${tool.name} (${kind}): ${JSON.stringify(tool.parameters)}  ${tool.description}`);
+  }
   return `${lines.join("\n")}\n`;
 }
