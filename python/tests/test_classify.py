@@ -73,7 +73,7 @@ def test_a_model_http_error_carries_its_status_code() -> None:
     assert detail.python_type == "pydantic_ai.exceptions.ModelHTTPError"
 
 
-def test_the_traceback_keeps_its_last_8_kib() -> None:
+def test_the_traceback_keeps_its_last_frames_within_the_limit() -> None:
     def recurse(depth: int) -> None:
         if depth == 0:
             raise ValueError("deep")
@@ -85,3 +85,20 @@ def test_the_traceback_keeps_its_last_8_kib() -> None:
     assert len(detail.traceback) <= TRACEBACK_LIMIT + 4
     assert detail.traceback.rstrip().endswith("ValueError: deep")
     assert detail.message == "ValueError: deep" and detail.python_type == "ValueError"
+
+
+def test_a_huge_error_still_fits_the_metadata_a_grpc_client_accepts() -> None:
+    # gRPC clients reject trailing metadata over 8 KiB at random (RESOURCE_EXHAUSTED), so the
+    # detail (sent base64-encoded) and grpc-message together must stay well below it.
+    def recurse(depth: int) -> None:
+        if depth == 0:
+            raise ValueError("x" * 100_000)
+        recurse(depth - 1)
+
+    with pytest.raises(ValueError) as caught:
+        recurse(200)
+    failure = classify(caught.value, agent="a", run_id="r")
+    assert failure.detail is not None
+    encoded = len(failure.detail.SerializeToString()) * 4 / 3
+    assert encoded + len(failure.status_message.encode()) < 6 * 1024
+    assert failure.detail.message.startswith("ValueError: xxx") and failure.detail.message.endswith("…")

@@ -12,6 +12,7 @@ from ._proto.axon.v1 import errors_pb2 as pb
 
 __all__ = [
     "ERROR_METADATA_KEY",
+    "MESSAGE_LIMIT",
     "TRACEBACK_LIMIT",
     "Failure",
     "RequestError",
@@ -23,8 +24,16 @@ __all__ = [
 ERROR_METADATA_KEY = "axon-error-bin"
 """Trailing metadata key of the serialized ErrorDetail; `-bin` keys carry raw bytes (gRPC PROTOCOL-HTTP2)."""
 
-TRACEBACK_LIMIT = 8 * 1024
+# The detail travels in trailing metadata, base64-encoded, beside `grpc-message`. gRPC clients
+# take 8 KiB of metadata (`grpc.max_metadata_size`) and, between that soft limit and the hard one,
+# reject calls *at random* with RESOURCE_EXHAUSTED, so a long traceback turned a typed error into
+# a flaky, wrong one. These bounds keep the whole trailer near 5 KiB.
+TRACEBACK_LIMIT = 3 * 1024
 """Keep the end of long tracebacks: that is where the failing frame is."""
+MESSAGE_LIMIT = 1024
+"""An error message longer than this is cut (its start says what went wrong)."""
+STATUS_MESSAGE_LIMIT = 256
+"""`grpc-message` repeats the message for clients that ignore the detail; the detail has it whole."""
 
 Kind = pb.ErrorKind
 K = pb.ErrorKind
@@ -49,7 +58,11 @@ class Failure:
 
     @property
     def status_message(self) -> str:
-        return self.detail.message if self.detail is not None else self.message
+        return _cut(self.detail.message if self.detail is not None else self.message, STATUS_MESSAGE_LIMIT)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _qualified(error: BaseException) -> str:
@@ -105,9 +118,10 @@ def _kind_of(error: BaseException) -> tuple[Kind, grpc.StatusCode, bool]:
 def classify(error: BaseException, *, agent: str, run_id: str) -> Failure:
     """Map any exception escaping a run to the status and detail the client receives."""
     kind, code, retryable = _kind_of(error)
+    message = f"{type(error).__name__}: {error}" if kind == K.ERROR_KIND_INTERNAL else str(error)
     detail = pb.ErrorDetail(
         kind=kind,
-        message=f"{type(error).__name__}: {error}" if kind == K.ERROR_KIND_INTERNAL else str(error),
+        message=_cut(message, MESSAGE_LIMIT),
         python_type=_qualified(error),
         retryable=retryable,
         agent=agent,
