@@ -1,30 +1,23 @@
 // The request bodies, as zod schemas. They validate requests and, through `z.toJSONSchema`,
 // they are the OpenAPI document (openapi.ts): one source, so the two cannot drift.
 import { z } from "zod";
+import { jsonRunOptionsShape } from "../run/run-options.js";
 
-const count = z.number().int().nonnegative();
+const json = jsonRunOptionsShape;
 
-export const usageLimitsSchema = z
-  .strictObject({
-    requestLimit: count.optional(),
-    toolCallsLimit: count.optional(),
-    inputTokensLimit: count.optional(),
-    outputTokensLimit: count.optional(),
-    totalTokensLimit: count.optional(),
-  })
-  .describe("pydantic-ai `UsageLimits`; the run fails with `usage_limit_exceeded` past any of them");
+export const usageLimitsSchema = json.usageLimits.describe(
+  "pydantic-ai `UsageLimits`; the run fails with `usage_limit_exceeded` past any of them",
+);
 
-/** The options every run takes, mirroring `axon.run`'s `RunOptions` (minus `signal`). */
+/** The options every run takes: `axon.run`'s own schemas (minus `signal`), described for OpenAPI. */
 export const runOptionsShape = {
-  model: z.string().min(1).optional().describe("Override the agent's model, e.g. `openai:gpt-4o`"),
-  modelSettings: z.record(z.string(), z.unknown()).optional().describe("pydantic-ai `ModelSettings`"),
-  deps: z
-    .unknown()
-    .optional()
-    .describe("The agent's dependencies, validated by the worker against `depsSchema`"),
-  usageLimits: usageLimitsSchema.optional(),
-  timeoutMs: z.number().positive().optional().describe("Deadline of the whole run, queueing included"),
-  metadata: z.record(z.string(), z.unknown()).optional().describe("Free-form, passed to the run"),
+  model: json.model.describe("Override the agent's model, e.g. `openai:gpt-4o`"),
+  modelSettings: json.modelSettings.describe("pydantic-ai `ModelSettings`"),
+  deps: json.deps.describe("The agent's dependencies, validated by the worker against `depsSchema`"),
+  usageLimits: usageLimitsSchema,
+  timeoutMs: json.timeoutMs.describe("Deadline of the whole run, queueing included"),
+  metadata: json.metadata.describe("Free-form, passed to the run"),
+  // Stricter than `axon.run` here: whole milliseconds over HTTP.
   retry: z
     .strictObject({
       attempts: z.number().int().min(1).max(100),
@@ -32,19 +25,13 @@ export const runOptionsShape = {
     })
     .optional()
     .describe("Retry on retryable errors (worker crashed, overloaded, unavailable)"),
-  runId: z
-    .string()
-    .regex(/^[\w.:-]{1,128}$/, "1-128 letters, digits or `_.:-`")
-    .optional()
-    .describe("Your own id for the run (default: a random UUID)"),
+  runId: json.runId.describe("Your own id for the run (default: a random UUID)"),
 };
 
-export const approvalsSchema = z
-  .record(z.string(), z.union([z.boolean(), z.strictObject({ denied: z.string() })]))
-  .describe(
-    "Decisions on an earlier result's `pendingApprovals`, by tool call id: true runs the call, " +
-      "false or {denied: reason} refuses it. Send with `messageHistory` (that result's `allMessages`).",
-  );
+export const approvalsSchema = json.approvals.describe(
+  "Decisions on an earlier result's `pendingApprovals`, by tool call id: true runs the call, " +
+    "false or {denied: reason} refuses it. Send with `messageHistory` (that result's `allMessages`).",
+);
 
 export const runRequestSchema = z
   .strictObject({
@@ -53,7 +40,7 @@ export const runRequestSchema = z
       .array(z.record(z.string(), z.unknown()))
       .optional()
       .describe("pydantic-ai messages (`allMessages` of an earlier run), validated by the worker"),
-    approvals: approvalsSchema.optional(),
+    approvals: approvalsSchema,
     ...runOptionsShape,
   })
   .refine((body) => body.prompt.length > 0 || (body.messageHistory?.length ?? 0) > 0, {

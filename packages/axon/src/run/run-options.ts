@@ -6,10 +6,11 @@ import { toolSetSchema } from "../tools/tool-set-schema.js";
 
 const limit = z.number().int().nonnegative().optional();
 
-// Checked on the host before anything reaches a worker, so a bad option is a clear error naming
-// the option, not a protobuf encoding failure or a confusing Python traceback.
-const runOptionsSchema = z.strictObject({
-  messageHistory: z.array(z.unknown()).optional(),
+/**
+ * The run options a JSON body can carry, as zod schemas: the HTTP gateway validates its request
+ * bodies with these same schemas (adding descriptions for its OpenAPI document).
+ */
+export const jsonRunOptionsShape = {
   modelSettings: z.record(z.string(), z.unknown()).optional(),
   model: z.string().min(1).optional(),
   deps: z.unknown().optional(),
@@ -22,7 +23,6 @@ const runOptionsSchema = z.strictObject({
       totalTokensLimit: limit,
     })
     .optional(),
-  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "an AbortSignal").optional(),
   timeoutMs: z.number().positive().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   retry: z
@@ -35,10 +35,18 @@ const runOptionsSchema = z.strictObject({
     .string()
     .regex(/^[\w.:-]{1,128}$/, "1-128 letters, digits or `_.:-`")
     .optional(),
-  tools: toolSetSchema.optional(),
   approvals: z
     .record(z.string().min(1), z.union([z.boolean(), z.strictObject({ denied: z.string() })]))
     .optional(),
+};
+
+// Checked on the host before anything reaches a worker, so a bad option is a clear error naming
+// the option, not a protobuf encoding failure or a confusing Python traceback.
+const runOptionsSchema = z.strictObject({
+  ...jsonRunOptionsShape,
+  messageHistory: z.array(z.unknown()).optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "an AbortSignal").optional(),
+  tools: toolSetSchema.optional(),
 });
 
 /** Options of one run. */
