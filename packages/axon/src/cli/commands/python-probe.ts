@@ -1,7 +1,8 @@
-// The Python side of `axon doctor`, passed with `-c`: reports versions and tries to import each
-// agent spec given as a JSON object {name: "module:attribute"} in argv[1]. Prints one JSON object.
+// The Python side of `axon doctor`, passed with `-c`: reports versions and loads each agent spec,
+// given as a JSON object {name: "module:attribute"} in argv[1], with the worker's own loader.
+// (`-c` puts the working directory on sys.path, as `-m axon_worker` does.) Prints one JSON object.
 export const PYTHON_PROBE = `
-import importlib, importlib.metadata, json, platform, sys
+import importlib.metadata, json, platform, sys
 
 def version(dist):
     try:
@@ -9,7 +10,6 @@ def version(dist):
     except importlib.metadata.PackageNotFoundError:
         return None
 
-sys.path.insert(0, "")
 report = {
     "python": platform.python_version(),
     "in_venv": sys.prefix != sys.base_prefix,
@@ -17,15 +17,19 @@ report = {
     "pydantic_ai": version("pydantic-ai-slim") or version("pydantic-ai"),
     "agents": {},
 }
-for name, spec in json.loads(sys.argv[1]).items():
-    module_name, _, attribute = spec.partition(":")
-    try:
-        agent = getattr(importlib.import_module(module_name), attribute)
-        from pydantic_ai import Agent
-        if not isinstance(agent, Agent):
-            raise TypeError(f"{spec} is a {type(agent).__name__}, not a pydantic_ai.Agent")
-        report["agents"][name] = {"ok": True}
-    except BaseException as error:  # noqa: BLE001 - every failure is a finding to report
-        report["agents"][name] = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+specs = json.loads(sys.argv[1])
+try:
+    # The worker's own loader: doctor finds exactly what would stop a worker from starting.
+    from axon_worker._loader import LoadError, load_agents
+except ImportError as error:
+    reason = f"cannot check it: axon_worker does not import ({error})"
+    report["agents"] = {name: {"ok": False, "error": reason} for name in specs}
+else:
+    for name, spec in specs.items():
+        try:
+            load_agents({name: spec})
+            report["agents"][name] = {"ok": True}
+        except LoadError as error:
+            report["agents"][name] = {"ok": False, "error": error.message}
 print(json.dumps(report))
 `;
