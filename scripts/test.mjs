@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`), also what .ci/run runs: every check and suite, in order,
 // stopping at the first failure. Each step prints its name and time.
-import { spawnSync } from "node:child_process";
-import { repoRoot } from "./lib/tools.mjs";
+import { step } from "./lib/tools.mjs";
 
 const steps = [
   ["generated code matches proto/", "node", ["scripts/gen-proto.mjs", "--check"]],
@@ -15,12 +14,5 @@ const steps = [
 const only = process.argv.slice(2);
 for (const [label, command, args] of steps) {
   if (only.length > 0 && !only.some((word) => label.includes(word))) continue;
-  const started = Date.now();
-  console.log(`\n=== ${label}`);
-  const result = spawnSync(command, args, { stdio: "inherit", cwd: repoRoot });
-  if (result.status !== 0) {
-    console.error(`\n=== FAILED: ${label} (exit ${result.status ?? result.signal})`);
-    process.exit(result.status ?? 1);
-  }
-  console.log(`=== ok: ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  step(label, command, args, { tag: "axon test" });
 }

@@ -6,16 +6,21 @@ import { fileURLToPath } from "node:url";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Runs one step with inherited stdio, printing what it does and how long it took; exits on failure. */
-export function step(label, command, args, options = {}) {
+/**
+ * Runs one step with inherited stdio, printing what it does and how long it took; exits with the
+ * step's code on failure. `options.tag` names the script in its lines (default `axon setup`).
+ */
+export function step(label, command, args, { tag = "axon setup", ...options } = {}) {
   const started = Date.now();
-  console.log(`[axon setup] ${label} ...`);
+  console.log(`[${tag}] ${label} ...`);
   const result = spawnSync(command, args, { stdio: "inherit", cwd: repoRoot, ...options });
   if (result.status !== 0) {
-    console.error(`[axon setup] failed: ${label} (${command} ${args.join(" ")})`);
+    console.error(
+      `[${tag}] FAILED: ${label} (${command} ${args.join(" ")}: exit ${result.status ?? result.signal})`,
+    );
     process.exit(result.status ?? 1);
   }
-  console.log(`[axon setup] ${label}: ok in ${Date.now() - started} ms`);
+  console.log(`[${tag}] ${label}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 function works(command) {
