@@ -4,6 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI_CONFIG, runCaptured } from "./run-cli-captured.js";
 
+/** A `history.json` with `content`, in a fresh temporary directory. */
+function historyFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "axon-cli-")), "history.json");
+  writeFileSync(file, content);
+  return file;
+}
+
 describe("axon run", () => {
   it("prints the output of a run and exits 0", async () => {
     const { code, stdout, stderr } = await runCaptured([
@@ -63,8 +70,7 @@ describe("axon run", () => {
 
   it("continues a conversation from a previous --json result given as --history", async () => {
     const first = await runCaptured(["run", "echo", "first turn", "--json", "--config", CLI_CONFIG]);
-    const file = join(mkdtempSync(join(tmpdir(), "axon-cli-")), "history.json");
-    writeFileSync(file, first.stdout);
+    const file = historyFile(first.stdout);
     const { code, stdout } = await runCaptured([
       "run",
       "echo",
@@ -95,8 +101,7 @@ describe("axon run", () => {
   });
 
   it("exits 2 when a history file is not JSON", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "axon-cli-")), "history.json");
-    writeFileSync(file, "not json");
+    const file = historyFile("not json");
     const { code, stderr } = await runCaptured([
       "run",
       "echo",
