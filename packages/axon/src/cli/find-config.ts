@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findUp } from "../config/find-up.js";
 import { findConfigFile } from "../config/load-config.js";
 
 /**
@@ -23,12 +23,5 @@ export function findConfig(
 }
 
 function findDemoConfig(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "examples", "axon.config.ts");
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return findUp(dirname(fileURLToPath(import.meta.url)), ["examples/axon.config.ts"]);
 }

@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
+import { findUp } from "./find-up.js";
 
 /** Where a Python executable was found, for `axon doctor` and error hints. */
 export interface PythonChoice {
@@ -29,14 +29,6 @@ export function findPython(options: FindPythonOptions = {}): PythonChoice {
   if (options.venv) return { executable: join(options.venv, "bin", "python"), source: "config.venv" };
   if (env.AXON_PYTHON) return { executable: env.AXON_PYTHON, source: "AXON_PYTHON" };
   if (env.PYTHON_EXEC) return { executable: env.PYTHON_EXEC, source: "PYTHON_EXEC" };
-  let dir = resolve(options.from ?? process.cwd());
-  for (;;) {
-    for (const candidate of VENV_CANDIDATES) {
-      const path = join(dir, candidate);
-      if (existsSync(path)) return { executable: path, source: "venv" };
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return { executable: "python3", source: "PATH" };
-    dir = parent;
-  }
+  const venv = findUp(options.from ?? process.cwd(), VENV_CANDIDATES);
+  return venv ? { executable: venv, source: "venv" } : { executable: "python3", source: "PATH" };
 }
