@@ -85,6 +85,8 @@ export const configSchema = z.strictObject({
   supervisor: supervisorSchema.default(supervisorSchema.parse({})),
   /** How long a worker may take to become ready. Default: 30000 ms. */
   startTimeoutMs: positiveInt.default(30_000),
+  /** After `close()` or SIGTERM/SIGINT to `axon serve`, how long runs in flight may finish before the rest are cut with `ShuttingDownError`. Default: 30000 ms (as Kubernetes' terminationGracePeriodSeconds). */
+  shutdownGraceMs: z.number().int().nonnegative().default(30_000),
 });
 
 /** The configuration as written in `axon.config.ts` (defaults may be left out). */
