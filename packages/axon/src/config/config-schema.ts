@@ -1,19 +1,20 @@
 import { z } from "zod";
 import { toolSetSchema } from "../tools/tool-set-schema.js";
+import { argString, envRecord } from "./process-strings.js";
 
 // The configuration's one source of truth: the zod schema below gives both the validation and
 // the types (`AxonConfigInput` as written by users, `AxonConfig` with every default filled in).
 
-const envSchema = z.record(z.string(), z.string());
+const envSchema = envRecord;
 const positiveInt = z.number().int().positive();
 
 const pythonSchema = z.strictObject({
   /** Path of the Python executable. Default: AXON_PYTHON, PYTHON_EXEC, the project venv, then `python3`. */
-  executable: z.string().min(1).optional(),
+  executable: argString.optional(),
   /** A virtualenv directory whose `bin/python` is used. Default: none (see `executable`). */
-  venv: z.string().min(1).optional(),
+  venv: argString.optional(),
   /** Working directory of the workers (where `module` paths import from). Default: the config file's directory. */
-  cwd: z.string().min(1).optional(),
+  cwd: argString.optional(),
   /** Extra environment variables for every worker. Default: `{}` (the host's environment is inherited). */
   env: envSchema.default({}),
 });
@@ -30,7 +31,7 @@ const agentSchema = z.strictObject({
   /** Runs that may wait for a free slot before new ones get `OverloadedError`. Default: 1000. */
   maxQueue: z.number().int().nonnegative().default(1000),
   /** Model for this agent's runs (a pydantic-ai model string such as `openai-chat:gpt-4o`). Default: the agent's own. */
-  model: z.string().min(1).optional(),
+  model: argString.optional(),
   /** Extra environment variables for this agent's workers. Default: `{}`. */
   env: envSchema.default({}),
   /** When to restart a worker that exited: always, only after a crash, or never. Default: `permanent`. */
