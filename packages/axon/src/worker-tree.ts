@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { AxonEventEmitter } from "./axon-events.js";
 import type { AxonConfig } from "./config/config-schema.js";
-import { findPython } from "./config/find-python.js";
+import { findConfiguredPython } from "./config/find-python.js";
 import type { DescribeResponse } from "./gen/axon/v1/describe.js";
 import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
 import { createStandby, type Standby } from "./supervisor/standby.js";
@@ -24,7 +24,7 @@ export interface WorkerTree {
 }
 
 export function createWorkerTree(config: AxonConfig, logger: Logger, events: AxonEventEmitter): WorkerTree {
-  const python = findPython({ ...config.python, from: config.python.cwd }).executable;
+  const python = findConfiguredPython(config.python).executable;
   const socketDir = createSocketDir();
   const pools = new Map<string, AgentPool>();
   const describes = new Map<string, DescribeResponse>();

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { AxonConfig } from "./config-schema.js";
 import { findUp } from "./find-up.js";
 
 /** Where a Python executable was found, for `axon doctor` and error hints. */
@@ -31,4 +32,17 @@ export function findPython(options: FindPythonOptions = {}): PythonChoice {
   if (env.PYTHON_EXEC) return { executable: env.PYTHON_EXEC, source: "PYTHON_EXEC" };
   const venv = findUp(options.from ?? process.cwd(), VENV_CANDIDATES);
   return venv ? { executable: venv, source: "venv" } : { executable: "python3", source: "PATH" };
+}
+
+/**
+ * The Python of a loaded config. AXON_PYTHON / PYTHON_EXEC are read from `base` (the process
+ * environment) with `python.env` added on top: `python.env` defaults to `{}`, so passing the config
+ * section to `findPython` as it is would hide the process environment and ignore both variables.
+ */
+export function findConfiguredPython(
+  python: AxonConfig["python"],
+  base: NodeJS.ProcessEnv = process.env,
+): PythonChoice {
+  const { executable, venv, cwd } = python;
+  return findPython({ executable, venv, from: cwd, env: { ...base, ...python.env } });
 }
