@@ -1,6 +1,6 @@
 // The demo: five offline agents (FunctionModel, no network), `echo` with two instances.
 // `npm start` / `npx axon ...` use this file when no axon.config.* is in the current directory.
-import { defineConfig, tool } from "axon";
+import { defineConfig, tool } from "axon-agents";
 import { z } from "zod";
 
 // The business logic stays in TypeScript: the `orders` agent (Python) calls these tools.

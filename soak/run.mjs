@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { createAxon } from "axon";
+import { createAxon } from "axon-agents";
 import { pino } from "pino";
 import { serveGateway } from "../packages/axon/dist/gateway/index.js";
 import { send } from "./client.mjs";

@@ -1,5 +1,5 @@
 // Starting Axon the way a user does (`createAxon` from the built package), with the bench's agent.
-import { createAxon } from "axon";
+import { createAxon } from "axon-agents";
 import { AGENT_SPEC } from "./params.mjs";
 import { repoRoot } from "./python.mjs";
 

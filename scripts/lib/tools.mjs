@@ -1,8 +1,8 @@
-// Shared helpers for the project's scripts: where the repo is, how to find `uv`, how to run a step.
+// Shared helpers for the project's scripts: where the repo is, how to get `uv`, how to run a step.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -23,27 +23,17 @@ export function step(label, command, args, { tag = "axon setup", ...options } = 
   console.log(`[${tag}] ${label}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function works(command) {
-  return spawnSync(command, ["--version"], { stdio: "ignore" }).status === 0;
-}
-
 /**
- * Returns a runnable `uv`. Prefers one on PATH; otherwise installs it from PyPI into a private
- * venv under .tools/ (never into the system Python, which may be externally managed).
+ * The path of a runnable `uv`, found or installed by the package's own `findUv()` (AXON_UV, PATH,
+ * Axon's tool cache, else from PyPI): the repository gets uv exactly as a user's project does.
+ * Needs the package built (setup builds it first).
  */
-export function ensureUv() {
-  if (works("uv")) return "uv";
-  const local = join(repoRoot, ".tools", "uv", "bin", "uv");
-  if (existsSync(local) && works(local)) return local;
-  const python = process.env.AXON_PYTHON ?? "python3";
-  step("uv from PyPI into .tools/uv", python, ["-m", "venv", join(repoRoot, ".tools", "uv")]);
-  step("pip install uv", join(repoRoot, ".tools", "uv", "bin", "python"), [
-    "-m",
-    "pip",
-    "install",
-    "--quiet",
-    "--disable-pip-version-check",
-    "uv",
-  ]);
-  return local;
+export async function uvPath() {
+  const module = join(repoRoot, "packages", "axon", "dist", "python-env", "find-uv.js");
+  if (!existsSync(module)) {
+    console.error("[axon] packages/axon is not built; run `npm install` first");
+    process.exit(1);
+  }
+  const { findUv } = await import(pathToFileURL(module).href);
+  return findUv({ onProgress: (line) => console.log(`[axon setup] ${line}`) }).executable;
 }

@@ -2,8 +2,10 @@ import { isAxonError } from "../errors/axon-error.js";
 import { agentsCommand } from "./commands/agents.js";
 import { demoCommand } from "./commands/demo.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
+import { setupCommand } from "./commands/setup.js";
 import { statusCommand } from "./commands/status.js";
 import { HELP } from "./help.js";
 import { type CliIo, UsageError, writeLine } from "./io.js";
@@ -11,6 +13,8 @@ import { type CliIo, UsageError, writeLine } from "./io.js";
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  init: initCommand,
+  setup: setupCommand,
   run: runCommand,
   agents: agentsCommand,
   status: statusCommand,

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createJiti } from "jiti";
 import { ConfigError } from "../errors/host-errors.js";
 import type { AxonConfig } from "./config-schema.js";
@@ -40,11 +41,21 @@ export async function loadConfig(path?: string): Promise<AxonConfig> {
     if (file.endsWith(".json")) {
       input = JSON.parse(await readFile(file, "utf8"));
     } else {
-      const jiti = createJiti(import.meta.url, { moduleCache: false });
+      const jiti = createJiti(import.meta.url, { moduleCache: false, alias: { "axon-agents": ownEntry() } });
       input = await jiti.import(file, { default: true });
     }
   } catch (error) {
     throw new ConfigError({ message: `cannot load ${file}: ${(error as Error).message}`, cause: error });
   }
   return parseConfig(input, dirname(file), file);
+}
+
+/**
+ * A config imports `defineConfig` / `tool` from "axon-agents"; that name resolves to this very
+ * copy of the package, so a config loads even where the package is not in the config's own
+ * node_modules (run through `npx`, a global install, a config outside the project).
+ */
+function ownEntry(): string {
+  const extension = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return fileURLToPath(new URL(`../index.${extension}`, import.meta.url));
 }

@@ -16,6 +16,7 @@ export type AxonErrorCode =
   | "internal"
   | "config_error"
   | "worker_start_failed"
+  | "python_setup_failed"
   | "worker_crashed"
   | "agent_unavailable"
   | "overloaded"

@@ -49,6 +49,28 @@ export class WorkerStartError extends AxonError {
   }
 }
 
+/**
+ * The project's Python environment could not be made ready: no uv, no suitable Python, or the
+ * user's dependencies do not install. Raised by `axon setup` (and the CLI's automatic setup).
+ */
+export class PythonSetupError extends AxonError {
+  /** What the failing tool printed (uv's resolver explains conflicts here). */
+  readonly stderr: string;
+  /** How to fix it, in one sentence. */
+  readonly hint: string;
+  constructor(options: AxonErrorOptions & { stderr?: string; hint: string }) {
+    // The CLI prints only `code: message`, so the message carries the fix and the tool's last words.
+    const tail = (options.stderr ?? "").trim().split("\n").slice(-12).join("\n  ");
+    const message = `${options.message}${tail ? `\n  ${tail}` : ""}\n  fix: ${options.hint}`;
+    super("python_setup_failed", { ...options, message });
+    this.stderr = options.stderr ?? "";
+    this.hint = options.hint;
+  }
+  protected override extraJSON(): Record<string, unknown> {
+    return { stderr: this.stderr, hint: this.hint };
+  }
+}
+
 /** The worker serving a run died (or its connection dropped) before the run ended. */
 export class WorkerCrashedError extends AxonError {
   readonly exitCode: number | null;

@@ -47,6 +47,7 @@ const statusByCode: Record<ErrorCode, number> = {
   worker_crashed: 502,
   agent_unavailable: 503,
   worker_start_failed: 503,
+  python_setup_failed: 503,
   timeout: 504,
 };
 

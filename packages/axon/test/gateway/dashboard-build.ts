@@ -1,4 +1,4 @@
-// The browser and static-file tests need packages/dashboard/dist; `npm install` builds it,
+// The browser and static-file tests need the dashboard build (assets/dashboard); `npm install` builds it,
 // this builds it when a test runs on a tree where it was not.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -8,7 +8,7 @@ import { repoRoot } from "../helpers/start-axon.js";
 
 export function ensureDashboardBuilt(): string {
   if (existsSync(join(defaultDashboardDir, "index.html"))) return defaultDashboardDir;
-  const result = spawnSync("npm", ["run", "build", "--silent", "--workspace", "axon-dashboard"], {
+  const result = spawnSync("npm", ["run", "build", "--silent", "--workspace", "packages/dashboard"], {
     cwd: repoRoot,
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",

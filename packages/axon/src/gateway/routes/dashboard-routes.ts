@@ -1,18 +1,15 @@
-// The dashboard (packages/dashboard, built by Vite into dist/) at `/`. Its files are the same
+// The dashboard (packages/dashboard, built by Vite into this package's assets/) at `/`. Its files are the same
 // for everyone and hold no data, so they are served without a token; everything it shows
 // comes from /v1/* with the token (see docs/gateway.md).
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
+import { dashboardAssetsDir } from "../../python-env/package-assets.js";
 import { HttpError } from "../http-error.js";
 
-/** packages/dashboard/dist, from src/gateway/routes or dist/gateway/routes alike. */
-export const defaultDashboardDir = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../../dashboard/dist",
-);
+/** The build shipped in the package (assets/dashboard). */
+export const defaultDashboardDir = dashboardAssetsDir;
 
 export function isDashboardPath(path: string): boolean {
   return path === "/" || path === "/index.html" || path.startsWith("/assets/") || path === "/favicon.svg";
@@ -21,7 +18,8 @@ export function isDashboardPath(path: string): boolean {
 export function dashboardRoutes(app: Hono, dashboardDir: string): void {
   if (!existsSync(join(dashboardDir, "index.html"))) {
     app.get("/", () => {
-      const hint = "run `npm run build --workspace axon-dashboard` (npm install does it), then reload";
+      // Only a clone of Axon's own repository can lack it: the published package always ships it.
+      const hint = "run `npm install` in the axon repository (it builds packages/dashboard), then reload";
       throw new HttpError(404, "not_found", `the dashboard is not built: ${hint}`);
     });
     return;
