@@ -3,8 +3,9 @@ export const HELP = `axon: run Python pydantic-ai agents as supervised gRPC work
 
 Usage:
   axon run <agent> <prompt> [--stream] [--json] [--model m] [--history file.json] [--timeout ms]
-  axon agents [--json]            agents with their output schema and tools
-  axon status [--json]            each worker: state, pid, in-flight, queued, restarts, uptime
+                                  starts only that agent's workers (none with --url)
+  axon agents [agent] [--json]    agents (or the one named) with their output schema and tools
+  axon status [agent] [--json]    each worker: state, pid, in-flight, queued, restarts, uptime
   axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
   axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]...
                                   the HTTP gateway and live dashboard (see docs/gateway.md)
@@ -13,6 +14,10 @@ Usage:
 Options for every command:
   --config <path>   axon.config.ts|js|json (default: ./axon.config.*, else the demo in examples/)
   -h, --help        this text
+
+run, agents, status: against a running \`axon serve\` instead of starting agents here
+  --url <url>       its address, e.g. http://127.0.0.1:4000 (default: AXON_URL); not with --config
+  --token <t>       its bearer token (default: AXON_TOKEN)
 
 run:
   --stream          print text as it arrives (with --json: one JSON event per line, then the result)

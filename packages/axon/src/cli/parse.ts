@@ -11,9 +11,16 @@ export const COMMON_OPTIONS = {
   config: { type: "string" },
 } as const satisfies Options;
 
+/** Options of the commands that can talk to a running `axon serve` instead of starting agents. */
+export const REMOTE_OPTIONS = {
+  url: { type: "string" },
+  token: { type: "string" },
+} as const satisfies Options;
+
 /**
  * `parseArgs` in strict mode, with its errors turned into a UsageError that names the
  * offending flag, so `axon run echo hi --strem` says what was wrong and exits 2.
+ * @param positionals Their names; a trailing `?` makes one optional (only the last ones may be).
  */
 export function parseCommand<O extends Options>(
   argv: string[],
@@ -26,8 +33,10 @@ export function parseCommand<O extends Options>(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (parsed.positionals.length !== positionals.length) {
-    const expected = positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
+  const required = positionals.filter((p) => !p.endsWith("?")).length;
+  if (parsed.positionals.length < required || parsed.positionals.length > positionals.length) {
+    const shown = positionals.map((p) => (p.endsWith("?") ? `[${p.slice(0, -1)}]` : `<${p}>`));
+    const expected = shown.join(" ") || "no arguments";
     throw new UsageError(`expected ${expected}, got ${JSON.stringify(parsed.positionals)}`);
   }
   return parsed;

@@ -1,14 +1,20 @@
 import type { AgentInfo } from "../../agent-info.js";
+import { withCliAxon } from "../cli-axon.js";
 import { type CliIo, writeLine } from "../io.js";
-import { COMMON_OPTIONS, parseCommand } from "../parse.js";
-import { withAxon } from "../start-axon.js";
+import { rowsOfAgent } from "../only-agent.js";
+import { COMMON_OPTIONS, parseCommand, REMOTE_OPTIONS } from "../parse.js";
 
-const OPTIONS = { ...COMMON_OPTIONS, json: { type: "boolean", default: false } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...REMOTE_OPTIONS, json: { type: "boolean", default: false } } as const;
 
-/** `axon agents`: each agent with its model, output schema and tools. */
+/**
+ * `axon agents [agent]`: each agent (or the one named) with its model, output schema and
+ * tools. Booting only the named agent's workers; asking a running `axon serve` with --url.
+ */
 export async function agentsCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS, []);
-  const agents = await withAxon(values.config, io, (axon) => axon.agents());
+  const { values, positionals } = parseCommand(argv, OPTIONS, ["agent?"]);
+  const [only] = positionals;
+  const all = await withCliAxon(values, io, only, (axon) => axon.agents());
+  const agents = rowsOfAgent(all, (agent) => agent.name, only);
   if (values.json) writeLine(io.stdout, JSON.stringify(agents, null, 2));
   else for (const agent of agents) writeLine(io.stdout, describeAgent(agent));
   return 0;

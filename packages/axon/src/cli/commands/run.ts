@@ -1,13 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Axon } from "../../axon.js";
-import type { RunOptions } from "../../run/run-options.js";
+import { type CliAxon, type CliRunOptions, withCliAxon } from "../cli-axon.js";
 import { type CliIo, UsageError, writeLine } from "../io.js";
-import { COMMON_OPTIONS, parseCommand } from "../parse.js";
-import { withAxon } from "../start-axon.js";
+import { COMMON_OPTIONS, parseCommand, REMOTE_OPTIONS } from "../parse.js";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  ...REMOTE_OPTIONS,
   stream: { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   model: { type: "string" },
@@ -15,16 +14,19 @@ const OPTIONS = {
   timeout: { type: "string" },
 } as const;
 
-/** `axon run <agent> <prompt>`: prints the output (or, with --json, the result / the events). */
+/**
+ * `axon run <agent> <prompt>`: prints the output (or, with --json, the result / the events).
+ * Boots only that agent's workers, or none at all with --url (a running `axon serve` runs it).
+ */
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand(argv, OPTIONS, ["agent", "prompt"]);
   const [agent, prompt] = positionals as [string, string];
-  const options: RunOptions = {
+  const options: CliRunOptions = {
     model: values.model,
     messageHistory: values.history ? await readHistory(values.history, io.cwd) : undefined,
     timeoutMs: values.timeout === undefined ? undefined : parseTimeout(values.timeout),
   };
-  return withAxon(values.config, io, async (axon) => {
+  return withCliAxon(values, io, agent, async (axon) => {
     if (values.stream) await printStream(axon, agent, prompt, options, values.json, io);
     else {
       const result = await axon.run(agent, prompt, options);
@@ -35,10 +37,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function printStream(
-  axon: Axon,
+  axon: CliAxon,
   agent: string,
   prompt: string,
-  options: RunOptions,
+  options: CliRunOptions,
   json: boolean,
   io: CliIo,
 ) {

@@ -1,26 +1,22 @@
 import type { WorkerStatus } from "../../axon.js";
+import { withCliAxon } from "../cli-axon.js";
 import { type CliIo, writeLine } from "../io.js";
-import { COMMON_OPTIONS, parseCommand } from "../parse.js";
-import { withAxon } from "../start-axon.js";
+import { rowsOfAgent } from "../only-agent.js";
+import { COMMON_OPTIONS, parseCommand, REMOTE_OPTIONS } from "../parse.js";
 import { formatTable } from "../table.js";
 
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  json: { type: "boolean", default: false },
-  url: { type: "string" },
-  token: { type: "string" },
-} as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...REMOTE_OPTIONS, json: { type: "boolean", default: false } } as const;
 
 /**
- * `axon status`: every worker's state. With `--url` (or AXON_URL) it asks a running
- * `axon serve`; otherwise it starts the configured tree, reports it once ready, and stops it.
+ * `axon status [agent]`: every worker's state (or the named agent's). With `--url` (or
+ * AXON_URL) it asks a running `axon serve`; otherwise it starts the configured tree (only the
+ * named agent's workers), reports it once ready, and stops it.
  */
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS, []);
-  const url = values.url ?? io.env.AXON_URL;
-  const workers = url
-    ? await fetchStatus(url, values.token ?? io.env.AXON_TOKEN)
-    : await withAxon(values.config, io, async (axon) => axon.status());
+  const { values, positionals } = parseCommand(argv, OPTIONS, ["agent?"]);
+  const [only] = positionals;
+  const all = await withCliAxon(values, io, only, async (axon) => axon.status());
+  const workers = rowsOfAgent(all, (worker) => worker.agent, only);
   if (values.json) writeLine(io.stdout, JSON.stringify(workers, null, 2));
   else writeLine(io.stdout, formatStatus(workers));
   return 0;
@@ -40,12 +36,4 @@ export function formatStatus(workers: WorkerStatus[]): string {
       `${(w.uptimeMs / 1000).toFixed(1)}s`,
     ]),
   );
-}
-
-async function fetchStatus(url: string, token: string | undefined): Promise<WorkerStatus[]> {
-  const endpoint = new URL("/v1/agents", url);
-  const response = await fetch(endpoint, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) throw new Error(`GET ${endpoint} answered ${response.status}: ${await response.text()}`);
-  const body = (await response.json()) as { agents: { workers: WorkerStatus[] }[] };
-  return body.agents.flatMap((agent) => agent.workers);
 }
