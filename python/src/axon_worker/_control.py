@@ -18,6 +18,7 @@ from typing import Any
 
 __all__ = [
     "MARKER",
+    "PROTOCOL_VERSION",
     "ControlChannel",
     "ControlLogHandler",
     "RunLogContext",
@@ -27,6 +28,14 @@ __all__ = [
 
 MARKER = "@@AXON@@ "
 """Prefix of a control line on stdout, when no `--control-fd` is given."""
+
+PROTOCOL_VERSION = 1
+"""The worker protocol this worker speaks (control messages, command line, handshake), sent in `ready`.
+
+The host refuses a worker whose version differs from its own `PROTOCOL_VERSION`
+(packages/axon/src/worker/control-message.ts; a test on each side keeps the two equal). Bump both
+on every change an older host or worker would misread.
+"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pydantic_ai.agent import AbstractAgent
 
 from ._address import bind
 from ._cli import Options
-from ._control import ControlChannel
+from ._control import PROTOCOL_VERSION, ControlChannel
 from ._describe import versions
 from ._lifeline import watch_parent, watch_stdin
 from ._run import ModelCache
@@ -46,6 +46,7 @@ async def serve(options: Options, agents: dict[str, AbstractAgent[Any, Any]], co
         control.send(
             {
                 "type": "ready",
+                "protocol": PROTOCOL_VERSION,
                 "address": listener.address,
                 "pid": os.getpid(),
                 "agents": list(agents),

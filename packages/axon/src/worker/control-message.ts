@@ -1,14 +1,27 @@
 /**
+ * The version of the worker protocol (control messages, command line, handshake) this host speaks.
+ * A worker announces its own in `ready`; any other value, or none, fails the start. Bump it on
+ * every change an older worker (or host) would misread. `PROTOCOL_VERSION` in
+ * python/src/axon_worker/_control.py is the worker's copy; a test on each side keeps them equal.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** The worker's announcement that it serves (docs/worker-protocol.md). */
+export interface ReadyMessage {
+  type: "ready";
+  address: string;
+  pid: number;
+  agents: string[];
+  versions: Record<string, string>;
+  /** The worker's `PROTOCOL_VERSION`; undefined from workers older than the version check. */
+  protocol: number | undefined;
+}
+
+/**
  * Messages a worker writes on its control fd, one JSON object per line (docs/worker-protocol.md).
  */
 export type ControlMessage =
-  | {
-      type: "ready";
-      address: string;
-      pid: number;
-      agents: string[];
-      versions: Record<string, string>;
-    }
+  | ReadyMessage
   | {
       type: "log";
       level: string;
@@ -43,7 +56,14 @@ function checked(m: Record<string, unknown>): ControlMessage | undefined {
     case "ready":
       // A ready line without a usable address cannot be acted on; the real one may follow.
       if (typeof m.address !== "string" || m.address === "" || typeof m.pid !== "number") return undefined;
-      return m as ControlMessage;
+      return {
+        ...(m as unknown as ReadyMessage),
+        versions:
+          typeof m.versions === "object" && m.versions !== null
+            ? (m.versions as ReadyMessage["versions"])
+            : {},
+        protocol: Number.isInteger(m.protocol) ? (m.protocol as number) : undefined,
+      };
     case "log":
       return {
         type: "log",

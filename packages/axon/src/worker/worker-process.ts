@@ -1,11 +1,17 @@
 import type { ChildProcess } from "node:child_process";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import { type ControlMessage, parseControlMessage, type WorkerLogRecord } from "./control-message.js";
+import {
+  type ControlMessage,
+  PROTOCOL_VERSION,
+  parseControlMessage,
+  type ReadyMessage,
+  type WorkerLogRecord,
+} from "./control-message.js";
 import { type Handshake, handshake } from "./handshake.js";
 import { createTailBuffer, splitLines } from "./line-splitter.js";
 import { CONTROL_FD, spawnWorker, type WorkerCommand } from "./spawn-worker.js";
-import { startError } from "./start-error.js";
+import { type StartFailure, startError } from "./start-error.js";
 import { logRecord, toLogRecord } from "./worker-log.js";
 
 /** How a worker process ended. */
@@ -65,12 +71,14 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
   const exited = new Promise<ExitInfo>((resolve) => {
     resolveExit = resolve;
   });
+  // `exit` can come before the last stderr chunk is read; `close` comes after every pipe ended.
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
   let log = options.logger.child({ agent: options.agent, worker: options.id });
 
-  const onControl = (
-    message: ControlMessage,
-    onReady: (m: Extract<ControlMessage, { type: "ready" }>) => void,
-  ) => {
+  const onControl = (message: ControlMessage, onReady: (m: ReadyMessage) => void) => {
     if (message.type === "ready") onReady(message);
     else if (message.type === "fatal") fatal = message;
     else emitLog(message);
@@ -85,16 +93,15 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
   const start = (): Promise<ReadyWorker> =>
     new Promise<ReadyWorker>((resolve, reject) => {
       let settled = false;
-      const fail = (reason: { exit?: ExitInfo; timedOut?: boolean; cause?: unknown }) => {
+      const fail = (reason: Pick<StartFailure, "exit" | "timedOut" | "cause" | "protocol">) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         if (lifecycle.state !== "exited") child?.kill("SIGKILL");
-        // Give the process a moment to exit so its last stderr lines are in the error.
-        const exitSoon = Promise.race([
-          exited,
-          new Promise<undefined>((r) => setTimeout(r, 1000, undefined)),
-        ]);
+        // Give the process a moment to exit and its pipes to drain, so its last stderr lines are in
+        // the error. Bounded: a grandchild holding the stderr pipe open must not delay it further.
+        const drained = new Promise<undefined>((r) => setTimeout(r, 1000, undefined));
+        const exitSoon = Promise.race([closed.then(() => exited), drained]);
         void exitSoon.then((exit) => {
           reject(
             startError({
@@ -112,6 +119,11 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
       try {
         child = spawnWorker(options);
       } catch (cause) {
+        // Node refuses some arguments synchronously (a NUL byte, E2BIG): there is no process
+        // and there will be no `exit`, so this start has ended and so has the worker.
+        lifecycle = { state: "exited", exitCode: null, signal: null };
+        resolveExit({ exitCode: null, signal: null });
+        resolveClosed();
         fail({ cause });
         return;
       }
@@ -126,10 +138,14 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
         fail({ exit: info });
       };
       child.on("exit", onExit);
+      child.on("close", resolveClosed);
       child.on("error", (cause) => {
         // A process that could not be spawned (ENOENT, EACCES) never emits `exit`.
         fail({ cause });
-        if (child?.pid === undefined && lifecycle.state !== "exited") onExit(null, null);
+        if (child?.pid === undefined && lifecycle.state !== "exited") {
+          resolveClosed();
+          onExit(null, null);
+        }
       });
       splitLines(child.stdout as Readable, (line) => log.info({ stream: "stdout" }, line));
       splitLines(child.stderr as Readable, (line) => {
@@ -140,13 +156,16 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
       splitLines(control, (line) => {
         const message = parseControlMessage(line);
         if (message)
-          onControl(
-            message,
-            (ready) =>
-              void handshake(ready.address, startedAt + startTimeoutMs).then(finish, (cause) =>
-                fail({ cause }),
-              ),
-          );
+          onControl(message, (ready) => {
+            // Checked before connecting: a worker of another protocol may not speak this handshake.
+            if (ready.protocol !== PROTOCOL_VERSION) {
+              fail({ protocol: { worker: ready.protocol, workerVersion: ready.versions.axon_worker } });
+              return;
+            }
+            void handshake(ready.address, startedAt + startTimeoutMs).then(finish, (cause) =>
+              fail({ cause }),
+            );
+          });
       });
 
       const finish = (ready: Handshake) => {
