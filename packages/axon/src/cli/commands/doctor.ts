@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import type { AxonConfig } from "../../config/config-schema.js";
-import { findPython } from "../../config/find-python.js";
+import { findConfiguredPython } from "../../config/find-python.js";
 import { loadConfig } from "../../config/load-config.js";
+import { PROTOCOL_VERSION } from "../../worker/control-message.js";
 import { findConfig } from "../find-config.js";
 import { type CliIo, writeLine } from "../io.js";
 import { COMMON_OPTIONS, parseCommand } from "../parse.js";
@@ -34,7 +35,7 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
     const fix = "fix the field named above, or pass --config path/to/axon.config.ts";
     checks.push({ name: "config", ok: false, detail: (error as Error).message, fix });
   }
-  if (config) checks.push(...checkPython(config));
+  if (config) checks.push(...checkPython(config, { ...process.env, ...io.env }));
   for (const check of checks) {
     writeLine(io.stdout, `${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}`);
     if (!check.ok && check.fix) writeLine(io.stdout, `      fix: ${check.fix}`);
@@ -61,17 +62,25 @@ interface ProbeReport {
   axon_worker: string | null;
   pydantic_ai: string | null;
   agents: Record<string, { ok: boolean; error?: string }>;
+  /** The worker's PROTOCOL_VERSION; null when it has none (older) or does not import. */
+  protocol: number | null;
 }
 
+// The fixes speak to a user's project, where `npx axon setup` makes the venv (uv) and installs the
+// worker into it; nothing here may assume this repository's layout.
+const SETUP = "run `npx axon setup` (it creates and syncs the project's .venv and installs the worker)";
+const POINT = "point python.venv / python.executable (in the config) or AXON_PYTHON at";
+
 /** Runs one Python probe (no shell) that reports versions and imports every agent spec. */
-function checkPython(config: AxonConfig): Check[] {
-  const choice = findPython({ ...config.python, from: config.python.cwd });
+function checkPython(config: AxonConfig, env: NodeJS.ProcessEnv): Check[] {
+  // The same choice a worker start makes: AXON_PYTHON / PYTHON_EXEC from the environment count.
+  const choice = findConfiguredPython(config.python, env);
   const specs = Object.fromEntries(
     Object.entries(config.agents).map(([name, agent]) => [name, agent.module]),
   );
   const result = spawnSync(choice.executable, ["-c", PYTHON_PROBE, JSON.stringify(specs)], {
     cwd: config.python.cwd,
-    env: { ...process.env, ...config.python.env },
+    env: { ...env, ...config.python.env },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -82,19 +91,19 @@ function checkPython(config: AxonConfig): Check[] {
         name: "python",
         ok: false,
         detail: `${choice.executable} (from ${choice.source}) did not run: ${why}`,
-        fix: "run `npm install` (it creates python/.venv), or set python.executable / AXON_PYTHON",
+        fix: `${SETUP}, or ${POINT} a Python that runs`,
       },
     ];
   }
   const report = JSON.parse(result.stdout) as ProbeReport;
   const [major = 0, minor = 0] = report.python.split(".").map(Number);
-  const venvFix = "run `npm install` to create python/.venv, or point python.venv at a venv with axon-worker";
+  const venvFix = `${SETUP}, or ${POINT} a venv that has axon-worker`;
   const checks: Check[] = [
     {
       name: "python",
       ok: major > 3 || (major === 3 && minor >= 11),
       detail: `${report.python} at ${choice.executable} (from ${choice.source})`,
-      fix: "use Python >= 3.11 (python.executable in the config, or AXON_PYTHON)",
+      fix: `${POINT} a Python >= 3.11, or ${SETUP}`,
     },
     { name: "venv", ok: report.in_venv, detail: report.in_venv ? "yes" : "not a virtualenv", fix: venvFix },
     {
@@ -103,11 +112,21 @@ function checkPython(config: AxonConfig): Check[] {
       detail: report.axon_worker ?? "not importable",
       fix: venvFix,
     },
+    ...(report.axon_worker === null
+      ? []
+      : [
+          {
+            name: "worker protocol",
+            ok: report.protocol === PROTOCOL_VERSION,
+            detail: `${report.protocol ?? "none (an axon_worker older than this Axon)"}, this Axon speaks ${PROTOCOL_VERSION}`,
+            fix: `${SETUP}; it reinstalls the worker wheel that ships with this Axon`,
+          },
+        ]),
     {
       name: "pydantic-ai",
       ok: report.pydantic_ai !== null && Number(report.pydantic_ai.split(".")[0]) >= 2,
       detail: report.pydantic_ai ?? "not installed",
-      fix: "install pydantic-ai-slim >= 2 in the workers' Python (`cd python && uv sync`)",
+      fix: `${SETUP}; it installs pydantic-ai-slim >= 2 with the worker`,
     },
   ];
   for (const [name, outcome] of Object.entries(report.agents)) {

@@ -16,6 +16,7 @@ report = {
     "axon_worker": version("axon-worker"),
     "pydantic_ai": version("pydantic-ai-slim") or version("pydantic-ai"),
     "agents": {},
+    "protocol": None,
 }
 specs = json.loads(sys.argv[1])
 try:
@@ -25,6 +26,9 @@ except ImportError as error:
     reason = f"cannot check it: axon_worker does not import ({error})"
     report["agents"] = {name: {"ok": False, "error": reason} for name in specs}
 else:
+    # The version the host compares in the readiness handshake; an older worker has none.
+    from axon_worker import _control
+    report["protocol"] = getattr(_control, "PROTOCOL_VERSION", None)
     for name, spec in specs.items():
         try:
             load_agents({name: spec})
