@@ -49,6 +49,12 @@ describe("axon serve", () => {
       body: JSON.stringify({ prompt: "over http" }),
     });
     expect(await run.json()).toMatchObject({ output: "over http" });
+    // Another `axon` reaches it by AXON_URL, booting nothing of its own.
+    const remote = await promisify(execFile)(bin, ["run", "echo", "via AXON_URL"], {
+      env: { ...process.env, AXON_URL: url },
+      timeout: 30_000,
+    });
+    expect(remote).toMatchObject({ stdout: "via AXON_URL\n", stderr: "" });
     const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
