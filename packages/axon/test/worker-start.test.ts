@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { findConfiguredPython } from "../src/config/find-python.js";
 import { type AxonConfigInput, createAxon, WorkerStartError } from "../src/index.js";
+import { startError, startFailureReason } from "../src/worker/start-error.js";
 import { createWorkerProcess } from "../src/worker/worker-process.js";
 import { repoRoot, SLOW_START_MS, STARTUP_TIMEOUT_MS } from "./helpers/start-axon.js";
 
@@ -164,5 +165,24 @@ describe("a worker that fails to start says why", () => {
     expect(error.message).not.toContain("not found");
     expect(error.hint).toContain("python.cwd");
     expect(existsSync(cwd)).toBe(false);
+  });
+
+  it("gives a failed agent a one-line reason: what happened and the fix, without the stderr quote", () => {
+    const error = startError({
+      id: "echo-0",
+      python: "/usr/bin/python3",
+      agent: "echo",
+      module: echo.module,
+      listen: "unix:/x.sock",
+      cwd: repoRoot,
+      env: {},
+      exit: { exitCode: 1, signal: null },
+      stderr: "Traceback (most recent call last):\n/usr/bin/python3: No module named axon_worker",
+    });
+    expect(error.message.split("\n")).toHaveLength(5);
+    expect(startFailureReason(error)).toBe(
+      `worker echo-0 (${echo.module}) failed to start: exited during start-up (exit code 1); fix: ${error.hint}`,
+    );
+    expect(startFailureReason(new Error("one\ntwo"))).toBe("one");
   });
 });

@@ -3,6 +3,7 @@ import type { AxonEventEmitter } from "../axon-events.js";
 import type { SupervisorConfig } from "../config/config-schema.js";
 import type { AxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
+import { startFailureReason } from "../worker/start-error.js";
 import { type Backoff, createBackoff } from "./backoff.js";
 import { createRestartIntensity, type RestartIntensity } from "./restart-intensity.js";
 import type { SupervisorHooks } from "./supervisor.js";
@@ -99,7 +100,7 @@ export function createAgentRecovery(options: AgentRecoveryOptions): AgentRecover
       } catch (error) {
         if (options.isClosing()) return;
         state.failed = false;
-        await recovery.fail(agent, `restart failed: ${(error as Error).message}`, error as AxonError);
+        await recovery.fail(agent, `restart failed: ${startFailureReason(error)}`, error as AxonError);
         return;
       }
       state.failed = false;

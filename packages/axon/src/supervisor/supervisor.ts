@@ -3,6 +3,7 @@ import type { AxonEventEmitter, ProgressEvent } from "../axon-events.js";
 import type { SupervisorConfig } from "../config/config-schema.js";
 import type { AxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
+import { startFailureReason } from "../worker/start-error.js";
 import {
   createWorkerProcess,
   type ExitInfo,
@@ -195,7 +196,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         relaunch(child, child === exited).catch((error: AxonError) => {
           if (closing || child.lifecycle.state === "failed") return;
           // A worker that cannot boot is not retried in a tight loop: the agent fails and backs off.
-          void recovery.fail(child.agent, error.message, error);
+          void recovery.fail(child.agent, startFailureReason(error), error);
         }),
       ),
     );

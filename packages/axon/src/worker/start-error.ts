@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { isAxonError } from "../errors/axon-error.js";
 import { WorkerStartError } from "../errors/host-errors.js";
 import { type ControlMessage, PROTOCOL_VERSION } from "./control-message.js";
 import type { WorkerCommand } from "./spawn-worker.js";
@@ -105,6 +106,18 @@ function hintFor(failure: StartFailure, causeCode: string | undefined, cwdMissin
   if (dependency)
     return `the Python at ${python} lacks the worker's dependency ${dependency}; ${SETUP}, ${elsewhere}`;
   return importable;
+}
+
+/**
+ * A failed start in one line, for an agent's `failed` reason (it ends up in every run's
+ * `AgentUnavailableError` and in `status()`): the message's first line and the fix, no stderr.
+ */
+export function startFailureReason(error: unknown): string {
+  const [first = String(error)] = (error instanceof Error ? error.message : String(error)).split("\n", 1);
+  // By code, not `instanceof`: the error may come from another copy of this package.
+  const hint =
+    isAxonError(error) && error.code === "worker_start_failed" ? (error as WorkerStartError).hint : "";
+  return hint ? `${first}; fix: ${hint}` : first;
 }
 
 /** The last lines of stderr, indented under the message; empty when there is none. */
