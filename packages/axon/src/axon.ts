@@ -9,8 +9,10 @@ import {
 import type { AxonConfig, AxonConfigInput } from "./config/config-schema.js";
 import { loadConfig } from "./config/load-config.js";
 import { parseConfig } from "./config/parse-config.js";
-import { AgentNotFoundError, AgentUnavailableError } from "./errors/host-errors.js";
+import { AgentNotFoundError } from "./errors/host-errors.js";
+import { ShuttingDownError } from "./errors/shutting-down-error.js";
 import { InvalidRequestError } from "./errors/worker-errors.js";
+import { drainRuns, type RunDrain } from "./run/drain-runs.js";
 import { parseRunOptions, type RunOptions } from "./run/run-options.js";
 import { createRunStream, type EventSink } from "./run/run-stream.js";
 import type { RunResult, RunStream } from "./run/run-types.js";
@@ -38,9 +40,23 @@ export interface Axon {
   on<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon;
   once<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon;
   off<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon;
-  /** Stops taking runs, lets in-flight runs finish, then stops every worker (SIGKILL after `timeoutMs`, default 10 s). */
-  close(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Stops taking runs (`ShuttingDownError`), lets the runs in flight finish within the grace
+   * period, cuts what is left with `ShuttingDownError`, then stops every worker. Calling it again
+   * with a shorter grace cuts sooner (`{ graceMs: 0 }`: at once); it resolves with the first call.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
+
+export interface CloseOptions {
+  /** How long runs in flight may finish before they are cut. Default: the config's `shutdownGraceMs` (30000 ms). */
+  graceMs?: number;
+  /** @deprecated The former name of `graceMs`; used when `graceMs` is absent. */
+  timeoutMs?: number;
+}
+
+// Once no run is left a worker exits on SIGTERM at once; this only bounds a stuck one (SIGKILL).
+const WORKER_STOP_TIMEOUT_MS = 5000;
 
 export interface CreateAxonOptions {
   /** Host logger; Python log records are re-emitted on it. Default: pino to stderr at AXON_LOG_LEVEL, else `warn`. */
@@ -78,6 +94,7 @@ export async function createAxon(
 
   const active = new Map<string, StartedRun<unknown>>();
   let closing: Promise<void> | undefined;
+  let drain: RunDrain | undefined;
 
   const begin = <T>(
     agent: string,
@@ -91,7 +108,8 @@ export async function createAxon(
       const message = `unknown agent "${agent}"; known agents: ${knownAgents.join(", ")}`;
       throw new AgentNotFoundError({ message, agent, knownAgents });
     }
-    if (closing) throw new AgentUnavailableError({ message: "axon is closed", agent });
+    if (closing)
+      throw new ShuttingDownError({ message: "axon is shutting down: it takes no new runs", agent });
     if (typeof prompt !== "string") {
       throw new InvalidRequestError({ message: "the prompt must be a string", agent, field: "prompt" });
     }
@@ -186,16 +204,18 @@ export async function createAxon(
       events.off(event, listener);
       return axon;
     },
-    close({ timeoutMs = 10_000 } = {}) {
+    close(closeOptions = {}) {
+      const graceMs = closeOptions.graceMs ?? closeOptions.timeoutMs ?? config.shutdownGraceMs;
+      // The pools stay up while draining: a run in flight still needs them for its retries and
+      // for the round trips after its host tools. `begin` refuses new runs from here on.
+      drain ??= drainRuns(active);
+      drain.cutAfter(graceMs);
+      const runsEnded = drain.done;
       closing ??= (async () => {
-        const deadline = Date.now() + timeoutMs;
-        for (const pool of pools.values()) pool.setAvailability({ state: "down", reason: "axon is closed" });
-        const idle = Promise.all([...pools.values()].map((pool) => pool.idle()));
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([idle, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-        clearTimeout(timer);
-        // Workers drain on SIGTERM too; whatever is left at the deadline is killed.
-        await supervisor.stop(Math.max(0, deadline - Date.now()));
+        await runsEnded;
+        const reason = "axon is shutting down";
+        for (const pool of pools.values()) pool.setAvailability({ state: "down", reason });
+        await supervisor.stop(WORKER_STOP_TIMEOUT_MS);
         socketDir.remove();
       })();
       return closing;

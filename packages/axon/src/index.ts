@@ -1,7 +1,7 @@
 // The public API of `axon`. Named exports only, so that what is public is decided here.
 
 export type { AgentInfo } from "./agent-info.js";
-export type { Axon, CreateAxonOptions } from "./axon.js";
+export type { Axon, CloseOptions, CreateAxonOptions } from "./axon.js";
 export { createAxon } from "./axon.js";
 export type { AxonEventName, AxonEvents, AxonListener, ProgressEvent, WorkerRef } from "./axon-events.js";
 export type {
@@ -29,6 +29,7 @@ export {
   WorkerCrashedError,
   WorkerStartError,
 } from "./errors/host-errors.js";
+export { ShuttingDownError } from "./errors/shutting-down-error.js";
 export {
   CancelledError,
   InternalError,

@@ -1,4 +1,4 @@
-import type { AxonError } from "../errors/axon-error.js";
+import { type AxonError, isAxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError, AxonTimeoutError, OverloadedError } from "../errors/host-errors.js";
 import { CancelledError } from "../errors/worker-errors.js";
 import type { Lease, PoolMember } from "./pool-member.js";
@@ -9,7 +9,7 @@ export type PoolAvailability = { state: "up" } | { state: "down"; reason: string
 
 export interface AcquireOptions {
   runId?: string;
-  /** Aborting it takes the run out of the queue with `CancelledError`. Default: none. */
+  /** Aborting it takes the run out of the queue with its reason if an `AxonError`, else `CancelledError`. Default: none. */
   signal?: AbortSignal;
   /** Absolute time (ms) after which a queued run fails with `TimeoutError`. Default: none. */
   deadline?: number;
@@ -97,6 +97,14 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
     members.delete(memberId);
   }
 
+  // The signal's own reason when it is typed (a `ShuttingDownError` from `close()`), else a cancel.
+  const abortError = (
+    signal: AbortSignal | undefined,
+    message: string,
+    runId: string | undefined,
+  ): AxonError =>
+    isAxonError(signal?.reason) ? signal.reason : new CancelledError({ message, agent, runId });
+
   const unavailable = (reason: string) =>
     new AgentUnavailableError({ message: `agent "${agent}" is unavailable: ${reason}`, agent });
 
@@ -105,8 +113,7 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
     acquire(acquireOptions = {}) {
       const { signal, deadline, runId } = acquireOptions;
       if (availability.state === "down") return Promise.reject(unavailable(availability.reason));
-      if (signal?.aborted)
-        return Promise.reject(new CancelledError({ message: "the run was cancelled", agent, runId }));
+      if (signal?.aborted) return Promise.reject(abortError(signal, "the run was cancelled", runId));
       const entry = queue.size === 0 ? pick() : undefined;
       if (entry) return Promise.resolve(lease(entry));
       return new Promise<Lease>((resolve, reject) => {
@@ -133,7 +140,7 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
         }
         const onAbort = () => {
           remove();
-          waiter.reject(new CancelledError({ message: "the run was cancelled while queued", agent, runId }));
+          waiter.reject(abortError(signal, "the run was cancelled while queued", runId));
         };
         signal?.addEventListener("abort", onAbort, { once: true });
         if (deadline !== undefined) {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isAxonError } from "../errors/axon-error.js";
+import { type AxonError, isAxonError } from "../errors/axon-error.js";
 import { CancelledError } from "../errors/worker-errors.js";
 import type { RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
@@ -16,7 +16,8 @@ import type { RunEvent, RunResult } from "./run-types.js";
 export interface StartedRun<T> {
   runId: string;
   result: Promise<RunResult<T>>;
-  cancel(): void;
+  /** Ends the run with `reason` (default: a `CancelledError`); `close()` passes a `ShuttingDownError`. */
+  cancel(reason?: AxonError): void;
 }
 
 export interface StartRunOptions {
@@ -44,12 +45,17 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
   const { options, agent } = start;
   const runId = options.runId ?? randomUUID();
   const controller = new AbortController();
-  const cancel = () => {
-    if (!controller.signal.aborted)
-      controller.abort(new CancelledError({ message: "the run was cancelled", agent, runId }));
+  const cancel = (reason?: AxonError) => {
+    if (controller.signal.aborted) return;
+    if (reason) {
+      reason.agent ??= agent;
+      reason.runId ??= runId;
+    }
+    controller.abort(reason ?? new CancelledError({ message: "the run was cancelled", agent, runId }));
   };
   const userSignal = options.signal;
-  userSignal?.addEventListener("abort", cancel, { once: true });
+  const onUserAbort = () => cancel();
+  userSignal?.addEventListener("abort", onUserAbort, { once: true });
   if (userSignal?.aborted) cancel();
 
   const timeoutMs = options.timeoutMs ?? start.agentTimeoutMs;
@@ -108,7 +114,7 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
     timeoutMs,
     onEvent,
     call: (tripRequest, onTripEvent) => attempt(1, tripRequest, onTripEvent),
-  }).finally(() => userSignal?.removeEventListener("abort", cancel));
+  }).finally(() => userSignal?.removeEventListener("abort", onUserAbort));
   return { runId, result, cancel };
 }
 
