@@ -9,6 +9,8 @@ import { GatewayMetrics } from "./gateway-metrics.js";
 import { HttpError, toErrorResponse } from "./http-error.js";
 import { LiveEvents } from "./live-events.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";
+import { refuseWhileDraining } from "./refuse-while-draining.js";
+import { RETRY_AFTER_SECONDS } from "./retry-after.js";
 import { agentRoutes } from "./routes/agent-routes.js";
 import { chatRoute } from "./routes/chat-route.js";
 import { dashboardRoutes, defaultDashboardDir, isDashboardPath } from "./routes/dashboard-routes.js";
@@ -38,6 +40,8 @@ export interface GatewayOptions {
 export interface Gateway {
   /** The Hono app; `app.fetch` is a standard `(Request) => Response` handler. */
   app: Hono;
+  /** Refuses new requests with 503 + `Retry-After` and turns /healthz 503, so that a load balancer drains this instance; requests in flight go on. */
+  drain(): void;
   /** Detaches from the Axon's events and stops the live feed (the Axon keeps running). */
   close(): void;
 }
@@ -51,6 +55,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     live,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    draining: false,
   };
   const app = new Hono();
 
@@ -59,7 +64,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (status >= 500 && !(error instanceof HttpError)) {
       logger.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     }
-    if (status === 429) c.header("Retry-After", "1");
+    // Overloaded, or unavailable for a while (shutting down, restarting): try again (elsewhere) soon.
+    if (status === 429 || (status === 503 && body.error.retryable))
+      c.header("Retry-After", RETRY_AFTER_SECONDS);
     // The rest of a refused body is still on the wire: close the connection, or a client that
     // reuses it sends its next request behind the unread bytes and gets a reset.
     if (status === 413) c.header("Connection", "close");
@@ -73,8 +80,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {
-    app.use("*", cors({ origin: options.corsOrigins, exposeHeaders: ["X-Axon-Run-Id"], maxAge: 600 }));
+    app.use(
+      "*",
+      cors({ origin: options.corsOrigins, exposeHeaders: ["X-Axon-Run-Id", "Retry-After"], maxAge: 600 }),
+    );
   }
+  // After CORS (a browser must be able to read the 503), before auth (no token needed to learn it).
+  app.use("*", refuseWhileDraining(context));
   if (options.token) {
     const publicPaths = (path: string) => path === "/healthz" || isDashboardPath(path);
     app.use("*", bearerAuth({ token: options.token, publicPaths }));
@@ -89,5 +101,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   metaRoutes(app, context);
   dashboardRoutes(app, options.dashboardDir ?? defaultDashboardDir);
 
-  return { app, close: () => live.close() };
+  return {
+    app,
+    drain: () => {
+      context.draining = true;
+    },
+    close: () => live.close(),
+  };
 }

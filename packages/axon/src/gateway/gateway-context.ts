@@ -17,6 +17,8 @@ export interface GatewayContext {
   live: LiveEvents;
   logger: GatewayLogger;
   maxBodyBytes: number;
+  /** Set by `Gateway.drain()`: new requests get 503 and /healthz turns 503. */
+  draining: boolean;
 }
 
 export const silentLogger: GatewayLogger = { info() {}, warn() {}, error() {} };

@@ -65,6 +65,10 @@ export const agentSchema = z
 
 export const healthSchema = z.object({
   ok: z.boolean(),
+  state: z
+    .enum(["starting", "draining"])
+    .optional()
+    .describe("Only while the gateway does not serve: its workers boot, or it is stopping"),
   agents: z.record(z.string(), z.string()).describe("Each agent's state"),
 });
 
