@@ -1,7 +1,9 @@
-import { checkBindRule, serveGateway } from "../../gateway/index.js";
+import type { Axon } from "../../axon.js";
+import { checkBindRule, createGateway, listenGateway } from "../../gateway/index.js";
 import { type CliIo, UsageError, writeLine } from "../io.js";
 import { COMMON_OPTIONS, parseCommand } from "../parse.js";
 import { startAxon } from "../start-axon.js";
+import { watchStopSignals } from "../stop-signals.js";
 import { showDemo } from "./demo.js";
 
 const OPTIONS = {
@@ -12,52 +14,70 @@ const OPTIONS = {
   insecure: { type: "boolean", default: false },
   cors: { type: "string", multiple: true },
   demo: { type: "boolean", default: false },
+  grace: { type: "string" },
 } as const;
 
-/** `axon serve`: the HTTP gateway and dashboard, until SIGINT/SIGTERM. */
+// Once the runs have ended, how long their last bytes (a stream's final event) may take to leave.
+const FLUSH_MS = 5000;
+
+/**
+ * `axon serve`: the HTTP gateway and dashboard, until SIGTERM/SIGINT. The first signal drains:
+ * new requests get 503, runs in flight may finish within the grace period (`--grace`, else the
+ * config's `shutdownGraceMs`), then the rest are cut with `ShuttingDownError`; a second signal
+ * cuts them at once. Either way the exit code is 0.
+ */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS, []);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
   }
+  const graceMs = values.grace === undefined ? undefined : Number(values.grace);
+  if (graceMs !== undefined && (!/^\d+$/.test(values.grace ?? "") || !Number.isSafeInteger(graceMs))) {
+    throw new UsageError(`--grace must be a whole number of milliseconds (0 or more), got '${values.grace}'`);
+  }
   const token = values.token ?? io.env.AXON_TOKEN;
-  // Refuse an exposed bind before booting any worker, not after.
+  // Refuse an exposed bind, and find a taken port, before booting any worker, not after.
   checkBindRule({ host: values.host, token, insecure: values.insecure });
-  const axon = await startAxon(values.config, io);
-  let gateway: Awaited<ReturnType<typeof serveGateway>>;
+  const listening = await listenGateway({ host: values.host, port, token, insecure: values.insecure });
+  const signals = watchStopSignals();
+  let axon: Axon | undefined;
+  // A second signal while the workers boot has nothing to drain: Node's default action (exit),
+  // and the workers follow their parent (they exit when its pipe closes).
+  void signals.second.then((signal) => {
+    if (axon) return;
+    signals.dispose();
+    process.kill(process.pid, signal);
+  });
   try {
-    gateway = await serveGateway({
-      axon,
-      host: values.host,
-      port,
-      token,
-      insecure: values.insecure,
-      corsOrigins: values.cors,
-    });
+    axon = await startAxon(values.config, io);
   } catch (error) {
-    await axon.close({ timeoutMs: 5_000 });
+    signals.dispose();
+    await listening.close();
     throw error;
   }
+  listening.attach(createGateway({ axon, token, corsOrigins: values.cors }));
   // The dashboard reads the token from the URL fragment (never sent to the server) and forgets it.
-  const dashboard = token ? `${gateway.url}/#token=${encodeURIComponent(token)}` : `${gateway.url}/`;
+  const dashboard = token ? `${listening.url}/#token=${encodeURIComponent(token)}` : `${listening.url}/`;
   if (values.demo) await showDemo(axon, io);
-  writeLine(io.stdout, `\naxon: dashboard at ${dashboard}  (API under ${gateway.url}/v1, Ctrl-C to stop)`);
-  await waitForStopSignal();
-  writeLine(io.stderr, "axon: stopping ...");
-  await gateway.close();
-  await axon.close({ timeoutMs: 10_000 });
-  return 0;
-}
+  writeLine(io.stdout, `\naxon: dashboard at ${dashboard}  (API under ${listening.url}/v1, Ctrl-C to stop)`);
 
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+  await signals.first;
+  const grace = graceMs === undefined ? "the config's shutdownGraceMs" : `${graceMs} ms`;
+  writeLine(
+    io.stderr,
+    `axon: stopping: runs in flight may finish within ${grace} (signal again to cut them now)`,
+  );
+  listening.drain();
+  const closed = axon.close({ graceMs });
+  const running = axon;
+  void signals.second.then(() => {
+    writeLine(io.stderr, "axon: second signal: cutting the runs left");
+    void running.close({ graceMs: 0 });
   });
+  await closed;
+  await listening.close({ lingerMs: FLUSH_MS });
+  signals.dispose();
+  writeLine(io.stderr, "axon: stopped");
+  return 0;
 }
