@@ -2,6 +2,10 @@
 export const HELP = `axon: run Python pydantic-ai agents as supervised gRPC workers
 
 Usage:
+  axon init [dir]                 write a new project: axon.config.ts, agents/assistant.py (offline),
+                                  pyproject.toml, .gitignore (and package.json if none); never overwrites
+  axon setup [--python p] [--force]
+                                  create/sync ./.venv with uv: the worker + pyproject.toml/requirements.txt
   axon run <agent> <prompt> [--stream] [--json] [--model m] [--history file.json] [--timeout ms]
                                   starts only that agent's workers (none with --url)
   axon agents [agent] [--json]    agents (or the one named) with their output schema and tools
@@ -12,12 +16,19 @@ Usage:
   axon demo                       start the demo agents, show a run and a streamed run, stop
 
 Options for every command:
-  --config <path>   axon.config.ts|js|json (default: ./axon.config.*, else the demo in examples/)
+  --config <path>   axon.config.ts|js|json (default: ./axon.config.*; in Axon's own repo, the demo)
   -h, --help        this text
 
 run, agents, status: against a running \`axon serve\` instead of starting agents here
   --url <url>       its address, e.g. http://127.0.0.1:4000 (default: AXON_URL); not with --config
   --token <t>       its bearer token (default: AXON_TOKEN)
+
+setup (run, serve and demo do it too when ./.venv is missing or out of date):
+  --python <p>      the interpreter a new venv is made from (default: python3; never a downloaded one)
+  --force           sync even when the venv is up to date
+  A Python you name (python.venv / python.executable in the config, AXON_PYTHON, PYTHON_EXEC) is
+  used as it is and only checked. uv is AXON_UV, else on PATH, else installed once from PyPI into
+  ~/.cache/axon (AXON_CACHE_DIR).
 
 run:
   --stream          print text as it arrives (with --json: one JSON event per line, then the result)

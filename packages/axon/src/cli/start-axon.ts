@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { type Axon, createAxon } from "../axon.js";
 import { loadConfig } from "../config/load-config.js";
+import { ensurePythonEnv } from "./ensure-python-env.js";
 import { findConfig } from "./find-config.js";
 import { type CliIo, writeLine } from "./io.js";
 import { onlyAgent } from "./only-agent.js";
@@ -24,6 +25,7 @@ export async function startAxon(
   if (source === "demo") writeLine(io.stderr, `axon: no axon.config.* here; using the demo config ${path}`);
   const loaded = await loadConfig(path);
   const config = options.only === undefined ? loaded : onlyAgent(loaded, options.only);
+  await ensurePythonEnv(config, io);
   // createAxon validates an object config again, against a schema without `baseDir`; the paths
   // in it are absolute already (loadConfig resolved them against the config file's directory),
   // so they mean the same whatever process.cwd() is.

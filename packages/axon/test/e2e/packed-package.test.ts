@@ -2,7 +2,7 @@
 // then only what the README and docs/getting-started.md tell a user to type. No path into the
 // repository appears in the project, its environment or its commands.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/start-axon.js";
@@ -97,6 +97,14 @@ describe("the packed axon-agents package, in a user's project outside the reposi
     const deltas = events.filter((event) => event.type === "text-delta");
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.map((event) => event.text).join("")).toBe("You said: one two three");
+  });
+
+  it("syncs .venv again before a run when pyproject.toml changed since the last setup", async () => {
+    appendFileSync(join(project, "pyproject.toml"), "# edited by the user\n");
+    const run = await axon(["run", "assistant", "after an edit"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("is missing or out of date; syncing it");
+    expect(run.stdout).toBe("You said: after an edit\n");
   });
 
   it("checks the project with `axon doctor`", async () => {
