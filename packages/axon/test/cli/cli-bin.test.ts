@@ -7,6 +7,12 @@ import { CLI_CONFIG } from "./run-cli-captured.js";
 const bin = join(import.meta.dirname, "../../dist/cli/main.js");
 
 describe("the built axon executable", () => {
+  it("is linked as node_modules/.bin/axon by the first npm install, through the committed bin/axon.js", async () => {
+    const linked = join(import.meta.dirname, "../../../../node_modules/.bin/axon");
+    const { stdout } = await promisify(execFile)(linked, ["--help"], { timeout: 30_000 });
+    expect(stdout).toContain("axon init [dir]");
+  });
+
   it("runs as a program (shebang, exit code, stdout) with no standard input", async () => {
     const { stdout } = await promisify(execFile)(
       bin,
