@@ -12,7 +12,7 @@ import { parseConfig } from "./config/parse-config.js";
 import { AgentNotFoundError } from "./errors/host-errors.js";
 import { ShuttingDownError } from "./errors/shutting-down-error.js";
 import { InvalidRequestError } from "./errors/worker-errors.js";
-import { drainRuns, type RunDrain } from "./run/drain-runs.js";
+import { asShutdownError, drainRuns, type RunDrain } from "./run/drain-runs.js";
 import { parseRunOptions, type RunOptions } from "./run/run-options.js";
 import { createRunStream, type EventSink } from "./run/run-stream.js";
 import type { RunResult, RunStream } from "./run/run-types.js";
@@ -122,7 +122,7 @@ export async function createAxon(
       });
     }
     const { timeoutMs, tools } = config.agents[agent] ?? {};
-    const run = startRun<T>({
+    const started = startRun<T>({
       pool,
       agent,
       prompt,
@@ -131,6 +131,12 @@ export async function createAxon(
       agentTools: tools,
       onEvent,
     });
+    // A worker that stops under a run while Axon drains stops because of the shutdown (Ctrl-C
+    // in a terminal, or systemd's default KillMode, signals the workers too): say so.
+    const result = started.result.catch((error: unknown) => {
+      throw drain ? asShutdownError(error) : error;
+    });
+    const run: StartedRun<T> = { ...started, result };
     active.set(run.runId, run as StartedRun<unknown>);
     void run.result.then(
       () => active.delete(run.runId),

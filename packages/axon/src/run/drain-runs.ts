@@ -2,6 +2,7 @@
 // then what is left is cut with a `ShuttingDownError`. Cutting them here, before any worker is
 // stopped, is what makes the caller see "shutting down" rather than the `worker_crashed` of a
 // worker killed under its run.
+import { isAxonError } from "../errors/axon-error.js";
 import { ShuttingDownError } from "../errors/shutting-down-error.js";
 import type { StartedRun } from "./start-run.js";
 
@@ -46,4 +47,15 @@ export function drainRuns(active: ReadonlyMap<string, StartedRun<unknown>>): Run
     },
     done,
   };
+}
+
+/** A `worker_crashed` during the drain, as what it is: the worker stopped for the shutdown. */
+export function asShutdownError(error: unknown): unknown {
+  if (!isAxonError(error) || error.code !== "worker_crashed") return error;
+  return new ShuttingDownError({
+    message: "axon is shutting down: the worker serving the run stopped before the run ended",
+    agent: error.agent,
+    runId: error.runId,
+    cause: error,
+  });
 }

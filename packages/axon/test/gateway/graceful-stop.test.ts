@@ -3,7 +3,7 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Axon } from "../../src/index.js";
-import { STARTUP_TIMEOUT_MS, startAxon, waitFor } from "../helpers/start-axon.js";
+import { pidOf, STARTUP_TIMEOUT_MS, startAxon, waitFor } from "../helpers/start-axon.js";
 import {
   CHAOS_CONFIG,
   eventually,
@@ -208,6 +208,23 @@ describe("axon.close() in the library", () => {
       expect(await events).toMatchObject({ name: "ShuttingDownError", ...shuttingDown });
       await closing;
       expect(Date.now() - hurried).toBeLessThan(5000);
+    },
+    STARTUP_TIMEOUT_MS,
+  );
+
+  it(
+    "reports a worker that dies under a run during the drain as ShuttingDownError, not worker_crashed",
+    async () => {
+      axon = await startAxon({ chaos: { module: "examples.agents.chaos:agent" } });
+      const run = axon.run("chaos", "sleep 60").catch((error) => error);
+      const running = axon;
+      await waitFor(() => running.status()[0]?.inFlight === 1);
+
+      const closing = axon.close({ graceMs: 30_000 });
+      // As Ctrl-C in a terminal (or systemd's default KillMode) signals the workers too.
+      process.kill(pidOf(axon, "chaos") as number, "SIGKILL");
+      expect(await run).toMatchObject({ name: "ShuttingDownError", ...shuttingDown, agent: "chaos" });
+      await closing;
     },
     STARTUP_TIMEOUT_MS,
   );

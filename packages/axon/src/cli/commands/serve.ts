@@ -63,10 +63,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   writeLine(io.stdout, `\naxon: dashboard at ${dashboard}  (API under ${listening.url}/v1, Ctrl-C to stop)`);
 
   await signals.first;
-  const grace = graceMs === undefined ? "the config's shutdownGraceMs" : `${graceMs} ms`;
+  const grace = graceMs === undefined ? "the grace period (shutdownGraceMs, default 30 s)" : `${graceMs} ms`;
   writeLine(
     io.stderr,
-    `axon: stopping: runs in flight may finish within ${grace} (signal again to cut them now)`,
+    `axon: stopping: runs in flight may finish within ${grace}; signal again to cut them now`,
   );
   listening.drain();
   const closed = axon.close({ graceMs });
