@@ -11,7 +11,7 @@ Usage:
   axon agents [agent] [--json]    agents (or the one named) with their output schema and tools
   axon status [agent] [--json]    each worker: state, pid, in-flight, queued, restarts, uptime
   axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
-  axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]...
+  axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]... [--grace ms]
                                   the HTTP gateway and live dashboard (see docs/gateway.md)
   axon demo                       start the demo agents, show a run and a streamed run, stop
 
@@ -43,6 +43,8 @@ serve:
   --token <t>       bearer token for every endpoint but /healthz (default: AXON_TOKEN)
   --insecure        allow a non-loopback host without a token
   --cors <origin>   allow browser calls from this origin (repeatable)
+  --grace <ms>      on SIGTERM/SIGINT, how long runs in flight may finish before they are cut
+                    (default: shutdownGraceMs, 30000); a second signal cuts at once
   --demo            first show a run and a streamed run of each demo agent (what \`npm start\` does)
 
 Exit codes: 0 ok, 1 the command failed (its error code and message on stderr), 2 bad usage.

@@ -47,6 +47,11 @@ export function spawnWorker(command: WorkerCommand): ChildProcess {
     env: { ...process.env, ...command.env, PYTHONUNBUFFERED: "1" },
     stdio: ["pipe", "pipe", "pipe", "pipe"],
     shell: false,
+    // A process group of its own: Ctrl-C in a terminal (and a process manager that signals the
+    // whole group) reaches the host only, which drains for its grace period and then stops its
+    // workers itself; the workers' own, shorter drain must not cut runs first. Host death is
+    // still seen through stdin EOF and the parent-pid watch.
+    detached: true,
   });
   // Writing to a dead worker's stdin must not become an unhandled 'error' in the host.
   child.stdin?.on("error", () => {});
