@@ -58,7 +58,8 @@ export async function listenGateway(options: ListenGatewayOptions = {}): Promise
   let inFlight = 0;
   const idleWaiters: (() => void)[] = [];
   server.on("request", (request, response) => {
-    if (new URL(request.url ?? "/", "http://gateway").pathname === LIVE_EVENTS_PATH) return;
+    // The path only, without URL parsing: a hostile request line ("//", "http://[") must not throw here.
+    if ((request.url ?? "/").split("?")[0] === LIVE_EVENTS_PATH) return;
     inFlight += 1;
     // `close` comes once the response is sent or its connection is gone, streams included.
     response.once("close", () => {

@@ -4,7 +4,8 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CLI_CONFIG } from "./run-cli-captured.js";
 
-const bin = join(import.meta.dirname, "../../dist/cli/main.js");
+// The executable npm links (bin/axon.js, which loads the build in dist/).
+const bin = join(import.meta.dirname, "../../bin/axon.js");
 
 describe("the built axon executable", () => {
   it("is linked as node_modules/.bin/axon by the first npm install, through the committed bin/axon.js", async () => {
