@@ -38,6 +38,25 @@ describe("config validation", () => {
     expect(error.message).toContain("agents.echo.instances: expected a value > 0, got 0");
   });
 
+  it.each([
+    ["startTimeoutMs", { startTimeoutMs: 3e9 }],
+    ["shutdownGraceMs", { shutdownGraceMs: 2 ** 31 }],
+    ["supervisor.healthCheck.intervalMs", { supervisor: { healthCheck: { intervalMs: 3e9 } } }],
+    ["supervisor.backoff.maxMs", { supervisor: { backoff: { maxMs: Number.MAX_SAFE_INTEGER } } }],
+    [
+      "agents.echo.timeoutMs",
+      { agents: { echo: { module: "examples.agents.echo:agent", timeoutMs: 1e15 } } },
+    ],
+  ])("refuses a delay past a Node timer's longest wait in %s (it would fire at once)", (field, input) => {
+    const error = configError({ ...valid, ...input });
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`${field}: expected a value <= 2147483647`);
+  });
+
+  it("takes the longest delay a timer can wait", () => {
+    expect(parseConfig({ ...valid, startTimeoutMs: 2 ** 31 - 1 }, "/base").startTimeoutMs).toBe(2 ** 31 - 1);
+  });
+
   it("lists the allowed values of an enum", () => {
     const error = configError({ ...valid, supervisor: { strategy: "one_for_none" } });
     expect(error.message).toContain(

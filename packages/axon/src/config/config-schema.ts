@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { toolSetSchema } from "../tools/tool-set-schema.js";
+import { delayMs, positiveDelayMs } from "./delay-ms.js";
 import { argString, envRecord } from "./process-strings.js";
 
 // The configuration's one source of truth: the zod schema below gives both the validation and
@@ -37,25 +38,25 @@ const agentSchema = z.strictObject({
   /** When to restart a worker that exited: always, only after a crash, or never. Default: `permanent`. */
   restart: z.enum(["permanent", "transient", "temporary"]).default("permanent"),
   /** Deadline of a run (queue time included) when the run sets none. Default: none. */
-  timeoutMs: positiveInt.optional(),
+  timeoutMs: positiveDelayMs().int().optional(),
   /** Host tools (made with `tool()`) every run of this agent can call; a run's `tools` add to them. Default: none. */
   tools: toolSetSchema.optional(),
 });
 
 const backoffSchema = z.strictObject({
   /** Delay before the first retry of a failed agent. Default: 1000 ms. */
-  initialMs: z.number().int().nonnegative().default(1000),
+  initialMs: delayMs().default(1000),
   /** Cap of the exponential delay. Default: 30000 ms. */
-  maxMs: z.number().int().nonnegative().default(30_000),
+  maxMs: delayMs().default(30_000),
   /** Random share of each delay (0 = none, 0.2 = up to ±20 %). Default: 0.2. */
   jitter: z.number().min(0).max(1).default(0.2),
 });
 
 const healthCheckSchema = z.strictObject({
   /** Time between two `grpc.health.v1` checks of a ready worker; 0 turns them off. Default: 5000 ms. */
-  intervalMs: z.number().int().nonnegative().default(5000),
+  intervalMs: delayMs().default(5000),
   /** How long one check may take. Default: 5000 ms. */
-  timeoutMs: positiveInt.default(5000),
+  timeoutMs: positiveDelayMs().int().default(5000),
   /** Failed checks in a row after which the worker counts as hung and is killed. Default: 3. */
   failures: positiveInt.default(3),
 });
@@ -66,11 +67,11 @@ const supervisorSchema = z.strictObject({
   /** Restarts of one agent allowed within `withinMs` before it is marked `failed`. Default: 3. */
   maxRestarts: z.number().int().nonnegative().default(3),
   /** The window of `maxRestarts`. Default: 5000 ms. */
-  withinMs: positiveInt.default(5000),
+  withinMs: positiveDelayMs().int().default(5000),
   /** Delays between attempts to bring a `failed` agent back. Default: 1 s doubling up to 30 s, 20 % jitter. */
   backoff: backoffSchema.default({ initialMs: 1000, maxMs: 30_000, jitter: 0.2 }),
   /** Uptime after which a restarted agent counts as stable and its backoff resets. Default: 30000 ms. */
-  stableAfterMs: z.number().int().nonnegative().default(30_000),
+  stableAfterMs: delayMs().default(30_000),
   /** Liveness checks of ready workers; a hung worker is killed and restarted. Default: every 5 s, 5 s timeout, 3 failures. */
   healthCheck: healthCheckSchema.default({ intervalMs: 5000, timeoutMs: 5000, failures: 3 }),
 });
@@ -85,9 +86,9 @@ export const configSchema = z.strictObject({
   /** Restart policy of the worker tree. Default: `one_for_one`, 3 restarts in 5 s. */
   supervisor: supervisorSchema.default(supervisorSchema.parse({})),
   /** How long a worker may take to become ready. Default: 30000 ms. */
-  startTimeoutMs: positiveInt.default(30_000),
+  startTimeoutMs: positiveDelayMs().int().default(30_000),
   /** After `close()` or SIGTERM/SIGINT to `axon serve`, how long runs in flight may finish before the rest are cut with `ShuttingDownError`. Default: 30000 ms (as Kubernetes' terminationGracePeriodSeconds). */
-  shutdownGraceMs: z.number().int().nonnegative().default(30_000),
+  shutdownGraceMs: delayMs().default(30_000),
 });
 
 /** The configuration as written in `axon.config.ts` (defaults may be left out). */

@@ -1,6 +1,7 @@
 // The request bodies, as zod schemas. They validate requests and, through `z.toJSONSchema`,
 // they are the OpenAPI document (openapi.ts): one source, so the two cannot drift.
 import { z } from "zod";
+import { delayMs } from "../config/delay-ms.js";
 import { jsonRunOptionsShape } from "../run/run-options.js";
 
 const json = jsonRunOptionsShape;
@@ -21,7 +22,7 @@ export const runOptionsShape = {
   retry: z
     .strictObject({
       attempts: z.number().int().min(1).max(100),
-      backoffMs: z.number().int().min(0).optional(),
+      backoffMs: delayMs().optional(),
     })
     .optional()
     .describe("Retry on retryable errors (worker crashed, overloaded, unavailable)"),

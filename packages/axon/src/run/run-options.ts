@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { delayMs, positiveDelayMs } from "../config/delay-ms.js";
 import { InvalidRequestError } from "../errors/worker-errors.js";
 import type { Approvals } from "../tools/approvals.js";
 import type { ToolSet } from "../tools/tool.js";
@@ -23,12 +24,12 @@ export const jsonRunOptionsShape = {
       totalTokensLimit: limit,
     })
     .optional(),
-  timeoutMs: z.number().positive().optional(),
+  timeoutMs: positiveDelayMs().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   retry: z
     .strictObject({
       attempts: z.number().int().min(1).max(100),
-      backoffMs: z.number().nonnegative().optional(),
+      backoffMs: delayMs().optional(),
     })
     .optional(),
   runId: z

@@ -38,6 +38,12 @@ describe.each(["run", "stream"])("POST /v1/agents/:name/%s", (mode) => {
     ["an unknown key", json({ prompt: "hi", promt: "typo" }), "promt"],
     ["a history that is not a list", json({ prompt: "hi", messageHistory: "earlier" }), "messageHistory"],
     ["a model of the wrong type", json({ prompt: "hi", model: ["gpt"] }), "model"],
+    ["a deadline too far away for a timer", json({ prompt: "hi", timeoutMs: 1e15 }), "timeoutMs"],
+    [
+      "a retry backoff too long for a timer",
+      json({ prompt: "hi", retry: { attempts: 2, backoffMs: 3e9 } }),
+      "retry.backoffMs",
+    ],
     ["model settings that are a list", json({ prompt: "hi", modelSettings: [1] }), "modelSettings"],
     [
       "a negative usage limit",

@@ -37,6 +37,12 @@ describe("axon.run with hostile input", () => {
     ["usageLimits", { requestLimits: 3 }, "usageLimits"],
     ["timeoutMs", 0, "timeoutMs"],
     ["timeoutMs", "1000", "timeoutMs"],
+    // Past a Node timer's longest wait (2^31 - 1 ms), at grpc-js's deadline limit, and beyond.
+    ["timeoutMs", 2 ** 31, "timeoutMs"],
+    ["timeoutMs", 3.7e14, "timeoutMs"],
+    ["timeoutMs", 1e15, "timeoutMs"],
+    ["timeoutMs", Number.MAX_SAFE_INTEGER, "timeoutMs"],
+    ["retry", { attempts: 2, backoffMs: 3e9 }, "retry.backoffMs"],
     ["signal", { aborted: false }, "signal"],
     ["metadata", "a string", "metadata"],
     ["retry", { attempts: 0 }, "retry.attempts"],

@@ -1,4 +1,5 @@
 import type { Axon } from "../../axon.js";
+import { MAX_DELAY_MS } from "../../config/delay-ms.js";
 import { checkBindRule, createGateway, listenGateway } from "../../gateway/index.js";
 import { type CliIo, UsageError, writeLine } from "../io.js";
 import { COMMON_OPTIONS, parseCommand } from "../parse.js";
@@ -33,8 +34,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
   }
   const graceMs = values.grace === undefined ? undefined : Number(values.grace);
-  if (graceMs !== undefined && (!/^\d+$/.test(values.grace ?? "") || !Number.isSafeInteger(graceMs))) {
-    throw new UsageError(`--grace must be a whole number of milliseconds (0 or more), got '${values.grace}'`);
+  if (graceMs !== undefined && (!/^\d+$/.test(values.grace ?? "") || graceMs > MAX_DELAY_MS)) {
+    throw new UsageError(
+      `--grace must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}, got '${values.grace}'`,
+    );
   }
   const token = values.token ?? io.env.AXON_TOKEN;
   // Refuse an exposed bind, and find a taken port, before booting any worker, not after.
