@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Iterator
 
 import grpc
 import pytest
@@ -88,6 +89,53 @@ async def test_a_tool_retrying_until_retries_run_out_is_unexpected_model_behavio
     assert code == grpc.StatusCode.FAILED_PRECONDITION
     assert detail.kind == ErrorKind.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR
     assert detail.python_type == "pydantic_ai.exceptions.UnexpectedModelBehavior"
+    assert detail.tool_name == "flaky"
+
+
+@pytest.fixture(scope="module")
+def faults_worker() -> Iterator[Worker]:
+    process = Worker([], agents={"faults": "examples.agents.faults:agent"})
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+async def faults(faults_worker: Worker) -> AsyncIterator[Client]:
+    connection = Client(faults_worker.address)
+    yield connection
+    await connection.close()
+
+
+K = ErrorKind
+STATUS = grpc.StatusCode
+UMB = "UnexpectedModelBehavior"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind", "code", "retryable", "python_type"),
+    [
+        ("http 429", K.ERROR_KIND_MODEL_HTTP_ERROR, STATUS.RESOURCE_EXHAUSTED, True, "ModelHTTPError"),
+        ("http 503", K.ERROR_KIND_MODEL_HTTP_ERROR, STATUS.UNAVAILABLE, True, "ModelHTTPError"),
+        ("http 400", K.ERROR_KIND_MODEL_HTTP_ERROR, STATUS.FAILED_PRECONDITION, False, "ModelHTTPError"),
+        ("api", K.ERROR_KIND_MODEL_API_ERROR, STATUS.UNAVAILABLE, True, "ModelAPIError"),
+        ("odd", K.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR, STATUS.FAILED_PRECONDITION, False, UMB),
+        ("retry", K.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR, STATUS.FAILED_PRECONDITION, False, UMB),
+        ("output", K.ERROR_KIND_OUTPUT_VALIDATION, STATUS.FAILED_PRECONDITION, False, UMB),
+        ("user", K.ERROR_KIND_USER_ERROR, STATUS.FAILED_PRECONDITION, False, "UserError"),
+        ("timeout", K.ERROR_KIND_TIMEOUT, STATUS.DEADLINE_EXCEEDED, False, "RunTimedOut"),
+        ("cancel", K.ERROR_KIND_CANCELLED, STATUS.CANCELLED, False, "RunCancelled"),
+        ("raise", K.ERROR_KIND_INTERNAL, STATUS.INTERNAL, False, "ValueError"),
+    ],
+)
+async def test_each_way_an_agent_fails_reaches_the_client_as_its_kind_with_its_facts(
+    faults: Client, prompt: str, kind: int, code: grpc.StatusCode, retryable: bool, python_type: str
+) -> None:
+    for stream in (False, True):
+        status, detail = await failure(faults, RunRequest(agent="faults", prompt=prompt), stream=stream)
+        assert (status, detail.kind, detail.retryable) == (code, kind, retryable)
+        assert detail.python_type.rsplit(".", 1)[-1] == python_type and detail.agent == "faults"
+        assert detail.tool_name == ("flaky" if prompt == "retry" else "")
+        assert detail.HasField("status_code") == prompt.startswith("http")
 
 
 async def test_usage_trips_the_default_request_limit(client: Client) -> None:

@@ -19,9 +19,10 @@ import grpc
 import pytest
 from grpc_health.v1.health_pb2 import HealthCheckResponse
 
+from axon_worker._proto.axon.v1.errors_pb2 import ErrorKind
 from axon_worker._proto.axon.v1.run_pb2 import RunRequest
 
-from ._stub import Client
+from ._stub import Client, error_detail
 from ._worker import REPO_ROOT, Worker, agent_args
 
 SERVING = HealthCheckResponse.SERVING
@@ -85,7 +86,9 @@ async def test_sigterm_refuses_new_runs_lets_an_in_flight_run_finish_and_exits_0
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await client.run(RunRequest(agent="chaos", prompt="too late"))
         assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
-        assert not any(key == "axon-error-bin" for key, _ in refused.value.trailing_metadata() or ())
+        detail = error_detail(refused.value)
+        assert detail.kind == ErrorKind.ERROR_KIND_AGENT_UNAVAILABLE
+        assert detail.draining and detail.retryable and detail.agent == "chaos"
         while not (event := await call.read()).HasField("final"):
             pass
         assert json.loads(event.final.output_json) == "slept 1"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import traceback
 from dataclasses import dataclass
 
@@ -16,8 +18,11 @@ __all__ = [
     "TRACEBACK_LIMIT",
     "Failure",
     "RequestError",
+    "ToolRetriesExhausted",
     "agent_not_found",
     "classify",
+    "exhausted_tool",
+    "is_output_retries_exhausted",
     "worker_stopping",
 ]
 
@@ -47,18 +52,28 @@ class RequestError(Exception):
         self.field = field
 
 
+class ToolRetriesExhausted(ai.UnexpectedModelBehavior):
+    """A host tool's retries ran out across round trips: pydantic-ai's own tool-retry failure (the
+    same message), raised by the worker with the tool's name as a field, not only as text."""
+
+    def __init__(self, tool_name: str, max_retries: int) -> None:
+        # tool_manager.py `_check_max_retries` words its own exhaustion this way.
+        super().__init__(f"Tool {tool_name!r} exceeded max retries count of {max_retries}")
+        self.tool_name = tool_name
+        self.max_retries = max_retries
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A classified error: what the client gets."""
 
     code: grpc.StatusCode
-    detail: pb.ErrorDetail | None
-    """Sent as `axon-error-bin`; None only where the status alone says it all (a draining worker)."""
-    message: str = ""
+    detail: pb.ErrorDetail
+    """Sent as `axon-error-bin`; every failure has one."""
 
     @property
     def status_message(self) -> str:
-        return _cut(self.detail.message if self.detail is not None else self.message, STATUS_MESSAGE_LIMIT)
+        return _cut(self.detail.message, STATUS_MESSAGE_LIMIT)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -83,6 +98,33 @@ def _http_status(status: int) -> tuple[grpc.StatusCode, bool]:
     return grpc.StatusCode.FAILED_PRECONDITION, False
 
 
+# pydantic-ai says which retry budget ran out only in the text of an `UnexpectedModelBehavior`:
+# it has no subclass or attribute for either (exceptions.py, 2.68). These two functions are the
+# only places that read its wording; tests/test_classify.py runs real agents into both limits and
+# pins it, so that a rewording upstream fails a test instead of turning these kinds into
+# `unexpected_model_behavior` in production.
+_TOOL_RETRIES = re.compile(r"Tool ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") exceeded max retries count of \d+")
+"""tool_manager.py `_check_max_retries`: f"Tool {name!r} exceeded max retries count of {max_retries}..."."""
+_OUTPUT_RETRIES = "Exceeded maximum output retries"
+"""_agent_graph.py `consume_output_retry` / _tool_execution.py: f"Exceeded maximum output retries ({n})"."""
+
+
+def exhausted_tool(error: ai.UnexpectedModelBehavior) -> str | None:
+    """The tool whose retry budget ran out, or None when `error` is something else."""
+    if isinstance(error, ToolRetriesExhausted):
+        return error.tool_name
+    matched = _TOOL_RETRIES.match(error.message)
+    if matched is None:
+        return None
+    name = ast.literal_eval(matched.group(1))  # the `!r` of a str: a Python string literal
+    return name if isinstance(name, str) else None
+
+
+def is_output_retries_exhausted(error: ai.UnexpectedModelBehavior) -> bool:
+    """The agent's output retries ran out (no valid output), not some other model misbehaviour."""
+    return error.message.startswith(_OUTPUT_RETRIES)
+
+
 def _kind_of(error: BaseException) -> tuple[Kind, grpc.StatusCode, bool]:
     """(kind, status, retryable); the order matters: subclasses before their bases."""
     match error:
@@ -94,10 +136,11 @@ def _kind_of(error: BaseException) -> tuple[Kind, grpc.StatusCode, bool]:
             # The agent's own max_concurrency queue is full: the same request may fit later.
             return K.ERROR_KIND_USAGE_LIMIT_EXCEEDED, grpc.StatusCode.RESOURCE_EXHAUSTED, True
         case ai.RunTimedOut():
-            return K.ERROR_KIND_CANCELLED, grpc.StatusCode.DEADLINE_EXCEEDED, True
+            # Not retryable, as the host's own `timeout`: the same run needs as long again.
+            return K.ERROR_KIND_TIMEOUT, grpc.StatusCode.DEADLINE_EXCEEDED, False
         case ai.RunCancelled():
             return K.ERROR_KIND_CANCELLED, grpc.StatusCode.CANCELLED, False
-        case ai.UnexpectedModelBehavior() if error.message.startswith("Exceeded maximum output retries"):
+        case ai.UnexpectedModelBehavior() if is_output_retries_exhausted(error):
             return K.ERROR_KIND_OUTPUT_VALIDATION, grpc.StatusCode.FAILED_PRECONDITION, False
         case ai.UnexpectedModelBehavior():
             return K.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR, grpc.StatusCode.FAILED_PRECONDITION, False
@@ -133,6 +176,8 @@ def classify(error: BaseException, *, agent: str, run_id: str) -> Failure:
         detail.field = error.field
     if isinstance(error, ai.ModelHTTPError):
         detail.status_code = error.status_code
+    if isinstance(error, ai.UnexpectedModelBehavior) and (tool_name := exhausted_tool(error)) is not None:
+        detail.tool_name = tool_name
     return Failure(code, detail)
 
 
@@ -150,7 +195,18 @@ def agent_not_found(name: str, known: list[str], run_id: str) -> Failure:
     )
 
 
-def worker_stopping() -> Failure:
-    # No kind fits a run refused because the worker drains: it never started. A bare UNAVAILABLE
-    # is what the host also sees once the server is gone, and means "try another worker".
-    return Failure(grpc.StatusCode.UNAVAILABLE, None, "the worker is stopping and accepts no new runs")
+def worker_stopping(agent: str, run_id: str) -> Failure:
+    """A run refused because the worker drains: it never started, so another instance may take it.
+
+    The detail says so (`draining`), where a bare UNAVAILABLE would read as a lost connection."""
+    return Failure(
+        grpc.StatusCode.UNAVAILABLE,
+        pb.ErrorDetail(
+            kind=K.ERROR_KIND_AGENT_UNAVAILABLE,
+            message="the worker is stopping and accepts no new runs",
+            retryable=True,
+            agent=agent,
+            run_id=run_id,
+            draining=True,
+        ),
+    )

@@ -21,7 +21,7 @@ from pydantic_ai import (
     ToolDenied,
 )
 from pydantic_ai.agent import AbstractAgent
-from pydantic_ai.exceptions import ApprovalRequired, CallDeferred, UnexpectedModelBehavior
+from pydantic_ai.exceptions import ApprovalRequired, CallDeferred
 from pydantic_ai.messages import (
     ModelMessage,
     ModelRequest,
@@ -35,7 +35,7 @@ from pydantic_ai.toolsets import AbstractToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
 from pydantic_core import SchemaValidator, core_schema
 
-from ._errors import RequestError
+from ._errors import RequestError, ToolRetriesExhausted
 from ._json import json_object
 from ._proto.axon.v1 import run_pb2 as pb
 
@@ -164,7 +164,7 @@ def _check_retries(
     for result in results:
         name = names.get(result.tool_call_id)
         if result.WhichOneof("result") == "retry_text" and name and failures.get(name, 0) >= max_retries:
-            raise UnexpectedModelBehavior(f"Tool {name!r} exceeded max retries count of {max_retries}")
+            raise ToolRetriesExhausted(name, max_retries)
 
 
 def _still_open(

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Any, NoReturn, cast
 
 import grpc
 from pydantic_ai.agent import AbstractAgent
 
 from ._control import RunLogContext, run_log_context
+from ._deps import AgentDeps, json_deps
 from ._describe import describe
 from ._errors import ERROR_METADATA_KEY, Failure, agent_not_found, classify, worker_stopping
 from ._events import EventTranslator
@@ -47,22 +48,30 @@ def _traceparent(context: grpc.aio.ServicerContext[Any, Any]) -> str | None:
 
 
 async def _abort(context: grpc.aio.ServicerContext[Any, Any], failure: Failure) -> NoReturn:
-    trailer = () if failure.detail is None else ((ERROR_METADATA_KEY, failure.detail.SerializeToString()),)
+    trailer = ((ERROR_METADATA_KEY, failure.detail.SerializeToString()),)
     await context.abort(failure.code, failure.status_message, trailing_metadata=trailer)
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 
 class AgentService:
-    def __init__(self, agents: dict[str, AbstractAgent[Any, Any]], models: ModelCache) -> None:
+    def __init__(
+        self,
+        agents: dict[str, AbstractAgent[Any, Any]],
+        models: ModelCache,
+        deps: Mapping[str, AgentDeps] | None = None,
+    ) -> None:
         self._agents = agents
         self._models = models
+        # An agent without a configured factory takes its deps as JSON, validated against its deps_type.
+        given = deps or {}
+        self._deps = {name: given.get(name) or json_deps(agent.deps_type) for name, agent in agents.items()}
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
         self._draining = False
 
     def drain(self) -> None:
-        """Refuse new runs from now on (UNAVAILABLE, retryable); runs in flight go on."""
+        """Refuse new runs from now on (agent_unavailable, `draining`, retryable); runs in flight go on."""
         self._draining = True
 
     @property
@@ -103,11 +112,22 @@ class AgentService:
 
     def _agent(self, name: str, run_id: str) -> AbstractAgent[Any, Any]:
         if self._draining:
-            raise _Rejected(worker_stopping())
+            logger.info("run %s refused: the worker is draining", run_id)
+            raise _Rejected(worker_stopping(name, run_id))
         agent = self._agents.get(name)
         if agent is None:
             raise _Rejected(agent_not_found(name, list(self._agents), run_id))
         return agent
+
+    async def _run_kwargs(
+        self, agent: AbstractAgent[Any, Any], request: run_pb2.RunRequest, run_id: str
+    ) -> dict[str, Any]:
+        """The run's arguments; the deps factory is called last, once the whole request is valid."""
+        deps = self._deps[request.agent]
+        deps_input = deps.parse(request.deps_json)
+        kwargs = build_run_kwargs(agent, request, run_id, self._models)
+        kwargs["deps"] = await deps.make(deps_input)
+        return kwargs
 
     def _failure(self, error: Exception, request: run_pb2.RunRequest, run_id: str) -> Failure:
         if isinstance(error, _Rejected):
@@ -121,7 +141,7 @@ class AgentService:
         with self._run_scope(request, context, run_id):
             try:
                 agent = self._agent(request.agent, run_id)
-                result = await agent.run(**build_run_kwargs(agent, request, run_id, self._models))
+                result = await agent.run(**await self._run_kwargs(agent, request, run_id))
                 return to_response(result)
             except Exception as error:
                 await _abort(context, self._failure(error, request, run_id))
@@ -131,7 +151,7 @@ class AgentService:
         with self._run_scope(request, context, run_id):
             try:
                 agent = self._agent(request.agent, run_id)
-                kwargs = build_run_kwargs(agent, request, run_id, self._models)
+                kwargs = await self._run_kwargs(agent, request, run_id)
                 translator = EventTranslator()
                 async with agent.run_stream_events(**kwargs) as events:
                     async for event in events:
@@ -145,4 +165,4 @@ class AgentService:
         request: describe_pb2.DescribeRequest,
         context: grpc.aio.ServicerContext[describe_pb2.DescribeRequest, describe_pb2.DescribeResponse],
     ) -> describe_pb2.DescribeResponse:
-        return describe(self._agents, self._models.default)
+        return describe(self._agents, self._models.default, self._deps)

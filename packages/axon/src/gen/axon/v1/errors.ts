@@ -11,7 +11,10 @@ export const protobufPackage = "axon.v1";
 
 export const protobufFileName = "axon/v1/errors.proto";
 
-/** A closed set: the host maps each kind to one error class. */
+/**
+ * A closed set: the host maps each kind to one error class, exhaustively (a new kind fails its
+ * type check), and the worker's tests check that it produces every kind.
+ */
 export enum ErrorKind {
   ERROR_KIND_UNSPECIFIED = 0,
   ERROR_KIND_INVALID_REQUEST = 1,
@@ -20,10 +23,19 @@ export enum ErrorKind {
   ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR = 4,
   ERROR_KIND_MODEL_HTTP_ERROR = 5,
   ERROR_KIND_MODEL_API_ERROR = 6,
+  /** ERROR_KIND_OUTPUT_VALIDATION - The output's retry budget (`output_retries`) ran out: the model never gave a valid output. */
   ERROR_KIND_OUTPUT_VALIDATION = 7,
   ERROR_KIND_USER_ERROR = 8,
+  /** ERROR_KIND_CANCELLED - The run was cancelled by the agent's own code (`RunCancelled`); not its deadline (timeout). */
   ERROR_KIND_CANCELLED = 9,
   ERROR_KIND_INTERNAL = 10,
+  /**
+   * ERROR_KIND_TIMEOUT - The run's own deadline passed in the worker (pydantic-ai `RunTimedOut`, e.g. a sub-agent's
+   * `timeout=`); the host's `timeout`. Not retryable: the same run takes as long again.
+   */
+  ERROR_KIND_TIMEOUT = 11,
+  /** ERROR_KIND_AGENT_UNAVAILABLE - The worker takes no runs now; `draining` says why. Retryable on another instance. */
+  ERROR_KIND_AGENT_UNAVAILABLE = 12,
   UNRECOGNIZED = -1,
 }
 
@@ -62,6 +74,12 @@ export function errorKindFromJSON(object: any): ErrorKind {
     case 10:
     case "ERROR_KIND_INTERNAL":
       return ErrorKind.ERROR_KIND_INTERNAL;
+    case 11:
+    case "ERROR_KIND_TIMEOUT":
+      return ErrorKind.ERROR_KIND_TIMEOUT;
+    case 12:
+    case "ERROR_KIND_AGENT_UNAVAILABLE":
+      return ErrorKind.ERROR_KIND_AGENT_UNAVAILABLE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -93,6 +111,10 @@ export function errorKindToJSON(object: ErrorKind): string {
       return "ERROR_KIND_CANCELLED";
     case ErrorKind.ERROR_KIND_INTERNAL:
       return "ERROR_KIND_INTERNAL";
+    case ErrorKind.ERROR_KIND_TIMEOUT:
+      return "ERROR_KIND_TIMEOUT";
+    case ErrorKind.ERROR_KIND_AGENT_UNAVAILABLE:
+      return "ERROR_KIND_AGENT_UNAVAILABLE";
     case ErrorKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -118,6 +140,17 @@ export interface ErrorDetail {
   runId: string;
   /** Where the bad input was, for invalid_request (e.g. `message_history_json`). */
   field: string;
+  /**
+   * The tool whose retry budget ran out (it raised `ModelRetry`, or the model kept sending it
+   * invalid arguments, past its `max_retries`), for unexpected_model_behavior: a function tool of
+   * the agent or a host tool of the run. Empty for any other failure.
+   */
+  toolName: string;
+  /**
+   * The worker is draining (after SIGTERM or its parent's exit) and refused the run before it
+   * started, for agent_unavailable: nothing of the run happened, so it may go to another instance.
+   */
+  draining: boolean;
 }
 
 function createBaseErrorDetail(): ErrorDetail {
@@ -131,6 +164,8 @@ function createBaseErrorDetail(): ErrorDetail {
     agent: "",
     runId: "",
     field: "",
+    toolName: "",
+    draining: false,
   };
 }
 
@@ -162,6 +197,12 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     }
     if (message.field !== "") {
       writer.uint32(74).string(message.field);
+    }
+    if (message.toolName !== "") {
+      writer.uint32(82).string(message.toolName);
+    }
+    if (message.draining !== false) {
+      writer.uint32(88).bool(message.draining);
     }
     return writer;
   },
@@ -251,6 +292,22 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
             message.field = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.toolName = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.draining = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -286,6 +343,12 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
         ? globalThis.String(object.run_id)
         : "",
       field: isSet(object.field) ? globalThis.String(object.field) : "",
+      toolName: isSet(object.toolName)
+        ? globalThis.String(object.toolName)
+        : isSet(object.tool_name)
+        ? globalThis.String(object.tool_name)
+        : "",
+      draining: isSet(object.draining) ? globalThis.Boolean(object.draining) : false,
     };
   },
 
@@ -318,6 +381,12 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     if (message.field !== "") {
       obj.field = message.field;
     }
+    if (message.toolName !== "") {
+      obj.toolName = message.toolName;
+    }
+    if (message.draining !== false) {
+      obj.draining = message.draining;
+    }
     return obj;
   },
 
@@ -335,6 +404,8 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     message.agent = object.agent ?? "";
     message.runId = object.runId ?? "";
     message.field = object.field ?? "";
+    message.toolName = object.toolName ?? "";
+    message.draining = object.draining ?? false;
     return message;
   },
 };

@@ -24,15 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x61xon/v1/errors.proto\x12\x07\x61xon.v1\"\xd3\x01\n\x0b\x45rrorDetail\x12 \n\x04kind\x18\x01 \x01(\x0e\x32\x12.axon.v1.ErrorKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bpython_type\x18\x03 \x01(\t\x12\x11\n\ttraceback\x18\x04 \x01(\t\x12\x11\n\tretryable\x18\x05 \x01(\x08\x12\x18\n\x0bstatus_code\x18\x06 \x01(\x05H\x00\x88\x01\x01\x12\r\n\x05\x61gent\x18\x07 \x01(\t\x12\x0e\n\x06run_id\x18\x08 \x01(\t\x12\r\n\x05\x66ield\x18\t \x01(\tB\x0e\n\x0c_status_code*\xe7\x02\n\tErrorKind\x12\x1a\n\x16\x45RROR_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45RROR_KIND_INVALID_REQUEST\x10\x01\x12\x1e\n\x1a\x45RROR_KIND_AGENT_NOT_FOUND\x10\x02\x12#\n\x1f\x45RROR_KIND_USAGE_LIMIT_EXCEEDED\x10\x03\x12(\n$ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR\x10\x04\x12\x1f\n\x1b\x45RROR_KIND_MODEL_HTTP_ERROR\x10\x05\x12\x1e\n\x1a\x45RROR_KIND_MODEL_API_ERROR\x10\x06\x12 \n\x1c\x45RROR_KIND_OUTPUT_VALIDATION\x10\x07\x12\x19\n\x15\x45RROR_KIND_USER_ERROR\x10\x08\x12\x18\n\x14\x45RROR_KIND_CANCELLED\x10\t\x12\x17\n\x13\x45RROR_KIND_INTERNAL\x10\nb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x61xon/v1/errors.proto\x12\x07\x61xon.v1\"\xf8\x01\n\x0b\x45rrorDetail\x12 \n\x04kind\x18\x01 \x01(\x0e\x32\x12.axon.v1.ErrorKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bpython_type\x18\x03 \x01(\t\x12\x11\n\ttraceback\x18\x04 \x01(\t\x12\x11\n\tretryable\x18\x05 \x01(\x08\x12\x18\n\x0bstatus_code\x18\x06 \x01(\x05H\x00\x88\x01\x01\x12\r\n\x05\x61gent\x18\x07 \x01(\t\x12\x0e\n\x06run_id\x18\x08 \x01(\t\x12\r\n\x05\x66ield\x18\t \x01(\t\x12\x11\n\ttool_name\x18\n \x01(\t\x12\x10\n\x08\x64raining\x18\x0b \x01(\x08\x42\x0e\n\x0c_status_code*\xa1\x03\n\tErrorKind\x12\x1a\n\x16\x45RROR_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45RROR_KIND_INVALID_REQUEST\x10\x01\x12\x1e\n\x1a\x45RROR_KIND_AGENT_NOT_FOUND\x10\x02\x12#\n\x1f\x45RROR_KIND_USAGE_LIMIT_EXCEEDED\x10\x03\x12(\n$ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR\x10\x04\x12\x1f\n\x1b\x45RROR_KIND_MODEL_HTTP_ERROR\x10\x05\x12\x1e\n\x1a\x45RROR_KIND_MODEL_API_ERROR\x10\x06\x12 \n\x1c\x45RROR_KIND_OUTPUT_VALIDATION\x10\x07\x12\x19\n\x15\x45RROR_KIND_USER_ERROR\x10\x08\x12\x18\n\x14\x45RROR_KIND_CANCELLED\x10\t\x12\x17\n\x13\x45RROR_KIND_INTERNAL\x10\n\x12\x16\n\x12\x45RROR_KIND_TIMEOUT\x10\x0b\x12 \n\x1c\x45RROR_KIND_AGENT_UNAVAILABLE\x10\x0c\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'axon.v1.errors_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ERRORKIND']._serialized_start=248
-  _globals['_ERRORKIND']._serialized_end=607
+  _globals['_ERRORKIND']._serialized_start=285
+  _globals['_ERRORKIND']._serialized_end=702
   _globals['_ERRORDETAIL']._serialized_start=34
-  _globals['_ERRORDETAIL']._serialized_end=245
+  _globals['_ERRORDETAIL']._serialized_end=282
 # @@protoc_insertion_point(module_scope)

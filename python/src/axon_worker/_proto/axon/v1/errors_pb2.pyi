@@ -18,6 +18,8 @@ class ErrorKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_KIND_USER_ERROR: _ClassVar[ErrorKind]
     ERROR_KIND_CANCELLED: _ClassVar[ErrorKind]
     ERROR_KIND_INTERNAL: _ClassVar[ErrorKind]
+    ERROR_KIND_TIMEOUT: _ClassVar[ErrorKind]
+    ERROR_KIND_AGENT_UNAVAILABLE: _ClassVar[ErrorKind]
 ERROR_KIND_UNSPECIFIED: ErrorKind
 ERROR_KIND_INVALID_REQUEST: ErrorKind
 ERROR_KIND_AGENT_NOT_FOUND: ErrorKind
@@ -29,9 +31,11 @@ ERROR_KIND_OUTPUT_VALIDATION: ErrorKind
 ERROR_KIND_USER_ERROR: ErrorKind
 ERROR_KIND_CANCELLED: ErrorKind
 ERROR_KIND_INTERNAL: ErrorKind
+ERROR_KIND_TIMEOUT: ErrorKind
+ERROR_KIND_AGENT_UNAVAILABLE: ErrorKind
 
 class ErrorDetail(_message.Message):
-    __slots__ = ("kind", "message", "python_type", "traceback", "retryable", "status_code", "agent", "run_id", "field")
+    __slots__ = ("kind", "message", "python_type", "traceback", "retryable", "status_code", "agent", "run_id", "field", "tool_name", "draining")
     KIND_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     PYTHON_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -41,6 +45,8 @@ class ErrorDetail(_message.Message):
     AGENT_FIELD_NUMBER: _ClassVar[int]
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     FIELD_FIELD_NUMBER: _ClassVar[int]
+    TOOL_NAME_FIELD_NUMBER: _ClassVar[int]
+    DRAINING_FIELD_NUMBER: _ClassVar[int]
     kind: ErrorKind
     message: str
     python_type: str
@@ -50,4 +56,6 @@ class ErrorDetail(_message.Message):
     agent: str
     run_id: str
     field: str
-    def __init__(self, kind: _Optional[_Union[ErrorKind, str]] = ..., message: _Optional[str] = ..., python_type: _Optional[str] = ..., traceback: _Optional[str] = ..., retryable: _Optional[bool] = ..., status_code: _Optional[int] = ..., agent: _Optional[str] = ..., run_id: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
+    tool_name: str
+    draining: bool
+    def __init__(self, kind: _Optional[_Union[ErrorKind, str]] = ..., message: _Optional[str] = ..., python_type: _Optional[str] = ..., traceback: _Optional[str] = ..., retryable: _Optional[bool] = ..., status_code: _Optional[int] = ..., agent: _Optional[str] = ..., run_id: _Optional[str] = ..., field: _Optional[str] = ..., tool_name: _Optional[str] = ..., draining: _Optional[bool] = ...) -> None: ...
