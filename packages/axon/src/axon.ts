@@ -17,6 +17,7 @@ import { parseRunOptions, type RunOptions } from "./run/run-options.js";
 import { createRunStream, type EventSink } from "./run/run-stream.js";
 import type { RunResult, RunStream } from "./run/run-types.js";
 import { type StartedRun, startRun } from "./run/start-run.js";
+import type { AgentName, AgentTypeMap, RunOptionsFor, RunOutput } from "./typed-agents.js";
 import { standbyStatus, type WorkerStatus, workerStatus } from "./worker-status.js";
 
 // Kept here too: the CLI and the gateway import it from this module.
@@ -24,11 +25,24 @@ export type { WorkerStatus } from "./worker-status.js";
 
 import { createWorkerTree } from "./worker-tree.js";
 
-export interface Axon {
+/**
+ * A running worker tree. `Types` (the `AgentTypes` that `axon types` generates) types each
+ * agent's output and deps by its name; without it, as with `run<T>`, the caller says the type.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: `any` is "untyped" here, see typed-agents.ts.
+export interface Axon<Types extends AgentTypeMap<Types> = any> {
   /** Runs `agent` to completion. */
-  run<T = unknown>(agent: string, prompt: string, options?: RunOptions): Promise<RunResult<T>>;
+  run<T = unknown, A extends AgentName<Types> = AgentName<Types>>(
+    agent: A,
+    prompt: string,
+    options?: RunOptionsFor<Types, A>,
+  ): Promise<RunResult<RunOutput<Types, A, T>>>;
   /** Runs `agent` and streams its events; leaving a `for await` early cancels the run. */
-  stream<T = unknown>(agent: string, prompt: string, options?: RunOptions): RunStream<T>;
+  stream<T = unknown, A extends AgentName<Types> = AgentName<Types>>(
+    agent: A,
+    prompt: string,
+    options?: RunOptionsFor<Types, A>,
+  ): RunStream<RunOutput<Types, A, T>>;
   /** Each agent's description: schemas, tools, model. */
   agents(): Promise<AgentInfo[]>;
   /** Every worker's state, in start order; each agent's warm spares (state `standby`) after its workers. */
@@ -37,9 +51,9 @@ export interface Axon {
   restart(agent: string): Promise<void>;
   /** Cancels a queued or in-flight run; false when no such run is active. */
   cancel(runId: string): boolean;
-  on<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon;
-  once<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon;
-  off<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon;
+  on<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
+  once<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
+  off<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
   /**
    * Stops taking runs (`ShuttingDownError`), lets the runs in flight finish within the grace
    * period, cuts what is left with `ShuttingDownError`, then stops every worker. Calling it again
@@ -67,13 +81,15 @@ export interface CreateAxonOptions {
 
 /**
  * Starts the worker tree and resolves when every agent is ready.
+ * @typeParam Types The `AgentTypes` of `axon types` (`createAxon<AgentTypes>()`); default: untyped.
  * @param configOrPath A config object, a config file path, or nothing for `axon.config.*` in the current directory.
  * @throws ConfigError for a bad config, WorkerStartError when a worker cannot start.
  */
-export async function createAxon(
+// biome-ignore lint/suspicious/noExplicitAny: `any` is "untyped" here, see typed-agents.ts.
+export async function createAxon<Types extends AgentTypeMap<Types> = any>(
   configOrPath?: AxonConfigInput | string,
   options: CreateAxonOptions = {},
-): Promise<Axon> {
+): Promise<Axon<Types>> {
   const config: AxonConfig =
     typeof configOrPath === "object"
       ? parseConfig(configOrPath, process.cwd())

@@ -48,5 +48,14 @@ export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.j
 export type { ApprovalDecision, Approvals, PendingApproval } from "./tools/approvals.js";
 export type { Tool, ToolContext, ToolOptions, ToolSet } from "./tools/tool.js";
 export { tool } from "./tools/tool.js";
+export type {
+  AgentName,
+  AgentTypeMap,
+  AgentTyping,
+  DepsOf,
+  OutputOf,
+  RunOptionsFor,
+  RunOutput,
+} from "./typed-agents.js";
 export type { WorkerLogRecord } from "./worker/control-message.js";
 export type { WorkerStatus } from "./worker-status.js";
