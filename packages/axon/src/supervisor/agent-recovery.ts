@@ -44,6 +44,8 @@ interface AgentState {
   intensity: RestartIntensity;
   backoff: Backoff;
   failed: boolean;
+  /** Bumped by `cancelRetry`: a `fail` that began before must not schedule its retry after it. */
+  epoch: number;
   retryTimer?: NodeJS.Timeout;
   stableTimer?: NodeJS.Timeout;
 }
@@ -58,6 +60,7 @@ export function createAgentRecovery(options: AgentRecoveryOptions): AgentRecover
         intensity: createRestartIntensity(config),
         backoff: createBackoff(config.backoff),
         failed: false,
+        epoch: 0,
       };
       agents.set(agent, state);
     }
@@ -86,9 +89,14 @@ export function createAgentRecovery(options: AgentRecoveryOptions): AgentRecover
       hooks.agentAvailability(agent, `it failed (${reason}); next attempt in ${retryInMs} ms`);
       logger.error({ agent, retryInMs, err: cause }, `agent failed: ${reason}`);
       events.emit("agent-failed", { agent, error, retryInMs });
+      const epoch = state.epoch;
       await Promise.all(options.childrenOf(agent).map((child) => options.halt(child)));
-      if (options.isClosing()) return;
-      state.retryTimer = setTimeout(() => void recovery.bringBack(agent), retryInMs);
+      // A restart asked for while the workers stopped has taken over: its timer would relaunch
+      // the healthy agent later and orphan the workers that restart started.
+      if (options.isClosing() || state.epoch !== epoch) return;
+      state.retryTimer = setTimeout(() => {
+        if (state.failed && !options.isClosing()) void recovery.bringBack(agent);
+      }, retryInMs);
     },
     async bringBack(agent) {
       const state = stateOf(agent);
@@ -110,7 +118,9 @@ export function createAgentRecovery(options: AgentRecoveryOptions): AgentRecover
       state.stableTimer.unref();
     },
     cancelRetry(agent) {
-      clearTimers(stateOf(agent));
+      const state = stateOf(agent);
+      state.epoch += 1;
+      clearTimers(state);
     },
     checkStopped(agent) {
       const children = options.childrenOf(agent);

@@ -58,9 +58,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const standbys = options.standbys ?? [];
   const standbyOf = (agent: string) => standbys.find((standby) => standby.agent === agent);
   let closing = false;
+  /** The restart of each agent under way, for `restartAgent` callers to share. */
+  const restarting = new Map<string, Promise<void>>();
 
   /** Starts a new process in `child`; resolves when it is ready. */
   const launch = async (child: WorkerChild, state: "starting" | "restarting"): Promise<ReadyWorker> => {
+    // One process per slot: a worker still in it is stopped, never left running untracked.
+    const previous = currentWorker(child);
+    if (previous) {
+      child.stopping.add(previous);
+      void previous.stop(siblingStopMs);
+    }
     const worker: WorkerProcess = createWorkerProcess({
       ...child.command,
       id: child.id,
@@ -231,12 +239,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       }
       onProgress?.({ type: "ready", elapsedMs: Date.now() - started });
     },
-    async restartAgent(agent) {
-      const own = children.filter((child) => child.agent === agent);
-      recovery.cancelRetry(agent);
-      const spares = standbyOf(agent)?.restart(siblingStopMs);
-      await Promise.all(own.map((child) => halt(child, siblingStopMs, "restarting")));
-      await Promise.all([recovery.bringBack(agent), spares]);
+    restartAgent(agent) {
+      // Callers that ask while a restart of the agent is under way share it: its workers are new
+      // to every one of them, and two overlapping restarts would stop each other's booting
+      // workers, fail the agent and leave strays (20 concurrent HTTP restarts did).
+      let restart = restarting.get(agent);
+      if (!restart) {
+        restart = (async () => {
+          const own = children.filter((child) => child.agent === agent);
+          recovery.cancelRetry(agent);
+          const spares = standbyOf(agent)?.restart(siblingStopMs);
+          await Promise.all(own.map((child) => halt(child, siblingStopMs, "restarting")));
+          await Promise.all([recovery.bringBack(agent), spares]);
+        })().finally(() => restarting.delete(agent));
+        restarting.set(agent, restart);
+      }
+      return restart;
     },
     async stop(timeoutMs) {
       closing = true;
