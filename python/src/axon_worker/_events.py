@@ -1,9 +1,13 @@
 """pydantic-ai stream events → `axon.v1.RunEvent`s.
 
-Partial structured output: pydantic-ai streams the output tool's arguments as JSON text deltas
-(`ToolCallPartDelta.args_delta`) after a `FinalResultEvent` names the output tool call. We
-accumulate that text per part and parse it leniently (`pydantic_core.from_json(allow_partial=...)`),
-emitting the object so far whenever it changes. Each `output_delta` supersedes the previous one.
+Partial structured output: pydantic-ai streams what the model writes for the output as JSON text
+deltas: an output tool's arguments (`ToolCallPartDelta.args_delta`, once a `FinalResultEvent` names
+that call), or, for `NativeOutput` / `PromptedOutput`, the response text itself. We accumulate that
+text per part, parse it leniently (`pydantic_core.from_json(allow_partial=...)`), take off
+pydantic-ai's envelope (`_partial.py`) and emit the output so far whenever it changes: objects and
+lists only (a scalar output arrives whole with the result). Each `output_delta` supersedes the
+previous one. The text of a NativeOutput/PromptedOutput response is the output, not prose, so it
+streams as `output_delta`s only.
 """
 
 from __future__ import annotations
@@ -28,24 +32,44 @@ from pydantic_ai.messages import (
     ToolCallPartDelta,
 )
 
+from ._partial import UNKNOWN, OutputShape, output_shape, run_output_spec
 from ._proto.axon.v1 import run_pb2 as pb
 from ._result import to_json, to_response, to_tool_call
 
 __all__ = ["EventTranslator"]
 
+_NO_SPEC = object()
+
 
 class EventTranslator:
-    """Stateful: remembers the output tool call's arguments across deltas of one model response."""
+    """Stateful: remembers the output's JSON text across deltas of one model response.
 
-    def __init__(self) -> None:
+    `output_type` is the run's output spec; by default the one `build_run_kwargs` recorded for the
+    run served in this task (the service builds its translator without arguments).
+    """
+
+    def __init__(self, output_type: Any = _NO_SPEC) -> None:
+        spec = run_output_spec.get(_NO_SPEC) if output_type is _NO_SPEC else output_type
+        self._shape: OutputShape = UNKNOWN if spec is _NO_SPEC else output_shape(spec)
+        self._text: dict[int, str] = {}
+        """Text of each text part of the current response, by part index (NativeOutput/PromptedOutput)."""
         self._args: dict[int, str] = {}
         """Argument text of each tool-call part of the current response, by part index."""
         self._call_ids: dict[int, str] = {}
+        self._tool_names: dict[int, str] = {}
         self._output_index: int | None = None
         self._last_partial: bytes = b""
 
     def translate(self, event: AgentStreamEvent | AgentRunResultEvent[Any]) -> Iterator[pb.RunEvent]:
         match event:
+            case PartStartEvent(index=index, part=TextPart(content=text)) if self._shape.text == "json":
+                self._text[index] = text
+                yield from self._partial_text(index)
+            case PartDeltaEvent(index=index, delta=TextPartDelta(content_delta=text)) if (
+                self._shape.text == "json"
+            ):
+                self._text[index] = self._text.get(index, "") + text
+                yield from self._partial_text(index)
             case PartStartEvent(part=TextPart(content=text)):
                 if text:
                     yield pb.RunEvent(text_delta=pb.TextDelta(text=text))
@@ -56,11 +80,13 @@ class EventTranslator:
                 if index == 0:
                     self._args.clear()  # a new model response numbers its parts from 0 again
                     self._call_ids.clear()
+                    self._tool_names.clear()
                     self._output_index = None
                 # Raw text, not `args_as_json_str()`: that wraps a JSON prefix as {"INVALID_JSON": ...}.
                 args = part.args
                 self._args[index] = args if isinstance(args, str) else to_json(args).decode() if args else ""
                 self._call_ids[index] = part.tool_call_id
+                self._tool_names[index] = part.tool_name
             case FinalResultEvent(tool_call_id=str(call_id)):
                 self._output_index = next((i for i, c in self._call_ids.items() if c == call_id), None)
                 yield from self._partial_output()
@@ -89,18 +115,31 @@ class EventTranslator:
                 pass  # part ends, output tool bookkeeping, capability events: nothing the host needs
 
     def _partial_output(self) -> Iterator[pb.RunEvent]:
-        if self._output_index is None:
+        index = self._output_index
+        if index is None:
             return
-        text = self._args.get(self._output_index, "")
-        if not text:
-            return
-        try:
-            partial: object = pydantic_core.from_json(text, allow_partial="trailing-strings")
-        except ValueError:
-            return  # not even a JSON prefix yet (e.g. only whitespace); wait for more
-        if not isinstance(partial, dict):
-            return
-        encoded = to_json(partial)
+        partial = _parse(self._args.get(index, ""))
+        if partial is not None:
+            yield from self._emit(self._shape.from_tool(self._tool_names.get(index, ""), partial))
+
+    def _partial_text(self, index: int) -> Iterator[pb.RunEvent]:
+        partial = _parse(self._text.get(index, ""))
+        if partial is not None:
+            yield from self._emit(self._shape.from_text(partial))
+
+    def _emit(self, output: object) -> Iterator[pb.RunEvent]:
+        if not isinstance(output, dict | list):
+            return  # nothing yet, or a scalar: it arrives whole with the result
+        encoded = to_json(output)
         if encoded != self._last_partial:
             self._last_partial = encoded
             yield pb.RunEvent(output_delta=pb.OutputDelta(partial_json=encoded))
+
+
+def _parse(text: str) -> object | None:
+    if not text.strip():
+        return None
+    try:
+        return pydantic_core.from_json(text, allow_partial="trailing-strings")
+    except ValueError:
+        return None  # not even a JSON prefix yet; wait for more
