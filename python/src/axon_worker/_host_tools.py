@@ -48,8 +48,9 @@ _ANY_ARGS = SchemaValidator(core_schema.any_schema())
 class HostToolset(AbstractToolset[Any]):
     """Exposes host tool definitions to the model; every call is deferred to the host."""
 
-    def __init__(self, definitions: Sequence[pb.ToolDefinition], max_retries: int = 1) -> None:
+    def __init__(self, definitions: Sequence[pb.ToolDefinition], max_retries: int | None = None) -> None:
         self._max_retries = max_retries
+        """None: the run's tool retry budget (`RunContext.max_retries`: agent, spec or run)."""
         self._tools: dict[str, tuple[ToolDefinition, bool]] = {}
         for definition in definitions:
             schema = json_object(definition.parameters_json_schema, "host_tools.parameters_json_schema")
@@ -67,7 +68,10 @@ class HostToolset(AbstractToolset[Any]):
     async def get_tools(self, ctx: RunContext[Any]) -> dict[str, ToolsetTool[Any]]:
         return {
             name: ToolsetTool(
-                toolset=self, tool_def=tool_def, max_retries=self._max_retries, args_validator=_ANY_ARGS
+                toolset=self,
+                tool_def=tool_def,
+                max_retries=ctx.max_retries if self._max_retries is None else self._max_retries,
+                args_validator=_ANY_ARGS,
             )
             for name, (tool_def, _) in self._tools.items()
         }
@@ -110,7 +114,12 @@ def _with_deferred(output_type: Any) -> list[Any]:
 
 
 def _tool_retries(agent: AbstractAgent[Any, Any]) -> int:
-    # pydantic-ai keeps an agent's tool retry budget (`Agent(retries=...)`) private; 1 is its default.
+    """The agent's tool retry budget before its run starts, for `_check_retries`.
+
+    Inside a run it is the public `RunContext.max_retries` (HostToolset uses that); before one,
+    pydantic-ai 2.68 has no public accessor for `Agent(retries=...)`, so this reads the private
+    `_max_tool_retries` (1 is pydantic-ai's default); tests/test_host_tool_retries.py pins it.
+    """
     retries = getattr(agent, "_max_tool_retries", 1)
     return retries if isinstance(retries, int) else 1
 
@@ -184,7 +193,7 @@ def apply_host_tools(agent: AbstractAgent[Any, Any], request: pb.RunRequest, kwa
     """Add the run's host toolset, its deferred output type and the previous round trip's results."""
     max_retries = _tool_retries(agent)
     if request.host_tools:
-        kwargs["toolsets"] = [HostToolset(request.host_tools, max_retries)]
+        kwargs["toolsets"] = [HostToolset(request.host_tools)]
         kwargs["output_type"] = _with_deferred(agent.output_type)
     if request.deferred_tool_results:
         history: Sequence[ModelMessage] = kwargs.get("message_history") or []
