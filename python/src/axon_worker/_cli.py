@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-__all__ = ["MODEL_ENV", "CliError", "Options", "parse_args"]
+__all__ = ["MODEL_ENV", "AgentSource", "CliError", "Options", "parse_args"]
 
 MODEL_ENV = "AXON_PYTHON_AGENT_MODEL"
 
@@ -22,9 +23,23 @@ class CliError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class AgentSource:
+    """Where one agent comes from: exactly one of `module` / `spec`, and optionally how its deps are made."""
+
+    module: str | None = None
+    """`package.module:attribute` of a `pydantic_ai.Agent`."""
+    spec: str | dict[str, Any] | None = None
+    """A pydantic-ai Agent Spec: the path of a YAML/JSON file, or the spec object itself."""
+    deps: str | None = None
+    """`package.module:attribute` of a deps factory (or deps object); see _deps.py."""
+    lifespan: str | None = None
+    """`package.module:attribute` of an async lifespan, entered once per worker."""
+
+
+@dataclass(frozen=True, slots=True)
 class Options:
-    agents: dict[str, str]
-    """Agent name → `module:attribute` spec, in the order given."""
+    agents: dict[str, AgentSource]
+    """Agent name → where it comes from, in the order given."""
     listen: str | None
     """`unix:/path` or `HOST:PORT`; `None` means a socket in a fresh private temp directory."""
     model: str | None
@@ -38,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m axon_worker", description="Serve pydantic-ai agents over gRPC (Axon worker)."
     )
     parser.add_argument("--agent", action="append", default=[], metavar="NAME=module:attribute")
+    parser.add_argument("--spec", action="append", default=[], metavar="NAME=PATH")
+    parser.add_argument("--spec-json", action="append", default=[], metavar="NAME=JSON")
+    parser.add_argument("--deps-factory", action="append", default=[], metavar="NAME=module:attribute")
+    parser.add_argument("--lifespan", action="append", default=[], metavar="NAME=module:attribute")
     parser.add_argument("--config", type=Path, metavar="FILE")
     parser.add_argument("--listen", metavar="unix:/path | HOST:PORT")
     parser.add_argument("--model")
@@ -53,6 +72,55 @@ def _split_spec(raw: str) -> tuple[str, str]:
     if sep:
         return name.strip(), spec.strip()
     return raw.rpartition(":")[2].strip(), raw.strip()
+
+
+def _named(flag: str, raw: str) -> tuple[str, str]:
+    """`NAME=VALUE` of the flags that need a name (--spec, --deps-factory, ...)."""
+    name, sep, value = raw.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise CliError(f"{flag} {raw!r}: expected NAME=VALUE")
+    return name.strip(), value.strip()
+
+
+def _config_agent(name: str, entry: object) -> AgentSource:
+    """One entry of --config's "agents": "mod:attr", or {"module"|"spec", "deps", "lifespan"}."""
+    if isinstance(entry, str):
+        return AgentSource(module=entry)
+    if not isinstance(entry, dict):
+        raise CliError(f'--config: agent "{name}" must be a "module:attribute" string or an object')
+    fields: dict[str, Any] = dict(entry)  # pyright: ignore[reportUnknownArgumentType]
+    unknown = set(fields) - {"module", "spec", "deps", "lifespan"}
+    if unknown:
+        raise CliError(f'--config: agent "{name}": unknown key(s) {sorted(unknown)}')
+    for key in ("module", "deps", "lifespan"):
+        if fields.get(key) is not None and not isinstance(fields[key], str):
+            raise CliError(f'--config: agent "{name}": "{key}" must be a "module:attribute" string')
+    spec: object = fields.get("spec")
+    if isinstance(spec, dict):
+        spec = dict(cast("dict[str, Any]", spec))
+    elif spec is not None and not isinstance(spec, str):
+        raise CliError(f'--config: agent "{name}": "spec" must be a file path or a spec object')
+    return AgentSource(
+        module=fields.get("module"), spec=spec, deps=fields.get("deps"), lifespan=fields.get("lifespan")
+    )
+
+
+def _spec_json(raw: str) -> tuple[str, dict[str, Any]]:
+    name, text = _named("--spec-json", raw)
+    try:
+        spec: object = json.loads(text)
+    except ValueError as error:
+        raise CliError(f"--spec-json {name}: not JSON: {error}") from None
+    if not isinstance(spec, dict):
+        raise CliError(f"--spec-json {name}: expected a JSON object")
+    return name, dict(spec)  # pyright: ignore[reportUnknownArgumentType]
+
+
+def _check(agents: dict[str, AgentSource]) -> None:
+    for name, source in agents.items():
+        if (source.module is None) == (source.spec is None):
+            given = "both a module and a spec" if source.module else "neither a module nor a spec"
+            raise CliError(f"agent {name!r}: give exactly one of --agent / --spec, got {given}")
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -76,26 +144,39 @@ def parse_args(argv: list[str]) -> Options:
 
 
 def _resolve(args: argparse.Namespace) -> Options:
-    agents: dict[str, str] = {}
+    agents: dict[str, AgentSource] = {}
     model: str | None = None
     if args.config is not None:
         config = _read_config(args.config)
         configured: object = config.get("agents", {})
         if not isinstance(configured, dict):
             raise CliError('--config: "agents" must be an object of NAME: "module:attribute"')
-        for name, spec in configured.items():  # pyright: ignore[reportUnknownVariableType]
-            if not isinstance(spec, str):
-                raise CliError(f'--config: agent "{name}" must be a "module:attribute" string')
-            agents[str(name)] = spec  # pyright: ignore[reportUnknownArgumentType]
+        for name, entry in configured.items():  # pyright: ignore[reportUnknownVariableType]
+            agents[str(name)] = _config_agent(str(name), entry)  # pyright: ignore[reportUnknownArgumentType]
         config_model = config.get("model")
         model = config_model if isinstance(config_model, str) else None
     for raw in args.agent:
         name, spec = _split_spec(raw)
         if not name:
             raise CliError(f"--agent {raw!r}: empty agent name")
-        agents[name] = spec
+        agents[name] = dataclasses.replace(agents.get(name, AgentSource()), module=spec)
+    specs = [_named("--spec", raw) for raw in args.spec] + [_spec_json(raw) for raw in args.spec_json]
+    for name, spec in specs:
+        agents[name] = dataclasses.replace(agents.get(name, AgentSource()), spec=spec)
+    for flag, field, values in (
+        ("--deps-factory", "deps", args.deps_factory),
+        ("--lifespan", "lifespan", args.lifespan),
+    ):
+        for raw in values:
+            name, target = _named(flag, raw)
+            if name not in agents:
+                raise CliError(f"{flag} {raw!r}: no agent {name!r} (give its --agent or --spec first)")
+            agents[name] = dataclasses.replace(agents[name], **{field: target})
     if not agents:
-        raise CliError("no agents: give at least one --agent NAME=module:attribute (or --config)")
+        raise CliError(
+            "no agents: give at least one --agent NAME=module:attribute or --spec NAME=PATH (or --config)"
+        )
+    _check(agents)
     if args.grace < 0:
         raise CliError("--grace must be >= 0")
     return Options(

@@ -1,15 +1,21 @@
-"""Loading agents from `package.module:attribute` specs."""
+"""Loading agents from `package.module:attribute` specs or pydantic-ai Agent Specs, with their deps."""
 
 from __future__ import annotations
 
 import importlib
 import traceback
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from pydantic_ai import Agent
 from pydantic_ai.agent import AbstractAgent
 
-__all__ = ["LoadError", "load_agents"]
+from ._cli import AgentSource
+from ._deps import AgentDeps, DepsError, agent_deps
+
+__all__ = ["LoadError", "Loaded", "load", "load_agents"]
 
 
 @dataclass
@@ -24,13 +30,23 @@ class LoadError(Exception):
         return self.message
 
 
-def _load_one(name: str, spec: str) -> AbstractAgent[Any, Any]:
+@dataclass
+class Loaded:
+    """The hosted agents and how each one's deps are made, by name, in the order given."""
+
+    agents: dict[str, AbstractAgent[Any, Any]] = field(default_factory=dict[str, AbstractAgent[Any, Any]])
+    deps: dict[str, AgentDeps] = field(default_factory=dict[str, AgentDeps])
+
+
+def _import(name: str, spec: str, what: str = "") -> object:
+    """The object at `package.module:attribute` (`what` says which of the agent's specs it is)."""
     module_name, sep, attribute = spec.partition(":")
+    of = f"agent {name!r}{what}"
     if not sep or not module_name or not attribute:
         raise LoadError(
-            f"agent {name!r}: bad spec {spec!r}",
+            f"{of}: bad spec {spec!r}",
             "",
-            "write it as NAME=package.module:attribute, e.g. echo=examples.agents.echo:agent",
+            "write it as package.module:attribute, e.g. examples.agents.echo:agent",
         )
     try:
         module = importlib.import_module(module_name)
@@ -42,7 +58,7 @@ def _load_one(name: str, spec: str) -> AbstractAgent[Any, Any]:
             else f"importing {module_name!r} raised {type(error).__name__}; see the traceback"
         )
         raise LoadError(
-            f"agent {name!r}: cannot import {module_name!r}: {type(error).__name__}: {error}",
+            f"{of}: cannot import {module_name!r}: {type(error).__name__}: {error}",
             traceback.format_exc(),
             hint,
         ) from None
@@ -50,11 +66,16 @@ def _load_one(name: str, spec: str) -> AbstractAgent[Any, Any]:
     for part in attribute.split("."):
         if not hasattr(target, part):
             raise LoadError(
-                f"agent {name!r}: module {module_name!r} has no attribute {attribute!r}",
+                f"{of}: module {module_name!r} has no attribute {attribute!r}",
                 "",
                 f"check the name after the colon in {spec!r}",
             )
         target = getattr(target, part)
+    return target
+
+
+def _load_one(name: str, spec: str) -> AbstractAgent[Any, Any]:
+    target = _import(name, spec)
     if not isinstance(target, AbstractAgent):
         raise LoadError(
             f"agent {name!r}: {spec!r} is a {type(target).__name__}, not a pydantic_ai.Agent",
@@ -64,6 +85,50 @@ def _load_one(name: str, spec: str) -> AbstractAgent[Any, Any]:
     return target  # pyright: ignore[reportUnknownVariableType]
 
 
+def _load_spec(name: str, spec: str | dict[str, Any]) -> AbstractAgent[Any, Any]:
+    """An Agent Spec through pydantic-ai's own loaders (`Agent.from_file` / `Agent.from_spec`)."""
+    where = f"spec {spec!r}" if isinstance(spec, str) else "its inline spec"
+    if isinstance(spec, str) and not Path(spec).is_file():
+        raise LoadError(f"agent {name!r}: spec file not found: {spec}", "", "check the path of `spec`")
+    try:
+        return Agent.from_file(spec) if isinstance(spec, str) else Agent.from_spec(spec)
+    except ImportError as error:
+        # YAML needs PyYAML, which pydantic-ai-slim only pulls in with its `spec` extra.
+        raise LoadError(
+            f"agent {name!r}: cannot load {where}: {error}",
+            traceback.format_exc(),
+            'install "pydantic-ai-slim[spec]" in the worker\'s environment, or write the spec as JSON',
+        ) from None
+    except Exception as error:
+        raise LoadError(
+            f"agent {name!r}: invalid Agent Spec ({where}): {type(error).__name__}: {error}",
+            traceback.format_exc(),
+            "fix the spec; its fields are pydantic-ai's AgentSpec (model, instructions, output_schema, ...)",
+        ) from None
+
+
 def load_agents(specs: dict[str, str]) -> dict[str, AbstractAgent[Any, Any]]:
-    """Import every spec; the first failure raises `LoadError`."""
+    """Import every `module:attribute` spec; the first failure raises `LoadError`."""
     return {name: _load_one(name, spec) for name, spec in specs.items()}
+
+
+def load(sources: Mapping[str, AgentSource]) -> Loaded:
+    """Load every agent (module or Agent Spec) and its deps factory / lifespan; the first failure raises."""
+    loaded = Loaded()
+    for name, source in sources.items():
+        if source.module is not None:
+            agent = _load_one(name, source.module)
+        elif source.spec is not None:
+            agent = _load_spec(name, source.spec)
+        else:  # _cli checks this; kept for callers that build sources themselves
+            raise LoadError(f"agent {name!r}: neither a module nor a spec", "", "give one of them")
+        factory = None if source.deps is None else _import(name, source.deps, " (deps)")
+        lifespan = None if source.lifespan is None else _import(name, source.lifespan, " (lifespan)")
+        try:
+            loaded.deps[name] = agent_deps(
+                name, agent.deps_type, factory, lifespan, factory_spec=source.deps or ""
+            )
+        except DepsError as error:
+            raise LoadError(f"agent {name!r}: {error.message}", "", error.hint) from None
+        loaded.agents[name] = agent
+    return loaded

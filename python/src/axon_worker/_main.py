@@ -10,7 +10,8 @@ import traceback
 from ._address import BindError
 from ._cli import CliError, parse_args
 from ._control import ControlChannel, install_logging
-from ._loader import LoadError, load_agents
+from ._lifespan import LifespanError
+from ._loader import LoadError, load
 from ._server import serve
 
 __all__ = ["EXIT_BIND", "EXIT_LOAD", "EXIT_USAGE", "main"]
@@ -48,12 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     install_logging(control)
     try:
-        agents = load_agents(options.agents)
+        loaded = load(options.agents)
     except LoadError as error:
         _fatal(control, error.message, error.traceback, error.hint)
         return EXIT_LOAD
     try:
-        return asyncio.run(serve(options, agents, control))
+        return asyncio.run(serve(options, loaded.agents, control, deps=loaded.deps))
+    except LifespanError as error:
+        _fatal(control, error.message, error.traceback, error.hint)
+        return EXIT_LOAD
     except BindError as error:
         _fatal(control, str(error), traceback.format_exc(), "is the address in use or the directory missing?")
         return EXIT_BIND

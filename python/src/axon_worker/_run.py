@@ -1,13 +1,17 @@
 """A RunRequest → the keyword arguments of `agent.run()` / `agent.run_stream_events()`, validated on entry.
 
+All but `deps`, which the agent's deps factory makes (_deps.py; the service adds them).
+
 Every check raises `RequestError(field, ...)` (kind invalid_request): bad input is reported, never dropped.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 from pydantic_ai import models
@@ -15,15 +19,28 @@ from pydantic_ai.agent import AbstractAgent
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import UsageLimits
+from typing_extensions import TypedDict
 
 from ._errors import RequestError
 from ._host_tools import apply_host_tools
 from ._json import json_object
+from ._partial import run_output_spec
 from ._proto.axon.v1 import run_pb2 as pb
 
 __all__ = ["ModelCache", "build_run_kwargs", "run_id_of"]
 
-_SETTINGS = pydantic.TypeAdapter(ModelSettings)
+
+@functools.cache
+def _settings_adapter() -> pydantic.TypeAdapter[dict[str, Any]]:
+    """A validator for `ModelSettings`, built on first use and tolerant of the types of optional packages.
+
+    Not `TypeAdapter(ModelSettings)` at import: its fields depend on what is installed (with httpx,
+    `timeout` admits `httpx.Timeout`, for which pydantic has no schema), and that failure would stop
+    every worker at start. Arbitrary types are checked with `isinstance`; JSON never carries one.
+    """
+    fields = TypedDict("ModelSettings", typing.get_type_hints(ModelSettings), total=False)  # type: ignore[misc]
+    config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    return pydantic.TypeAdapter(cast("type[dict[str, Any]]", pydantic.with_config(config)(fields)))
 
 
 class ModelCache:
@@ -62,30 +79,11 @@ def _model_settings(raw: bytes) -> ModelSettings | None:
     if settings is None:
         return None
     try:
-        known = _SETTINGS.validate_python(settings)
+        known = _settings_adapter().validate_python(settings)
     except pydantic.ValidationError as error:
         raise RequestError("model_settings_json", f"invalid model_settings_json: {error}") from None
     # Provider-specific keys (e.g. `openai_reasoning_effort`) are not in the base TypedDict: keep them.
     return ModelSettings(**{**settings, **known})  # pyright: ignore[reportArgumentType]
-
-
-def _deps(agent: AbstractAgent[Any, Any], raw: bytes) -> Any:
-    # pydantic-ai's default deps_type is `object` ("undeclared"): any JSON value goes, as parsed.
-    deps_type: Any = getattr(agent, "deps_type", object)
-    if not raw:
-        if deps_type in (object, type(None)):
-            return None
-        raise RequestError("deps_json", f"this agent needs deps of type {deps_type.__name__} as deps_json")
-    if deps_type is type(None):
-        raise RequestError("deps_json", "this agent takes no deps, but deps_json was given")
-    try:
-        return pydantic.TypeAdapter(deps_type).validate_json(raw)
-    except pydantic.PydanticSchemaGenerationError:
-        raise RequestError(
-            "deps_json", f"deps of type {deps_type.__name__} cannot be sent as JSON to this agent"
-        ) from None
-    except pydantic.ValidationError as error:
-        raise RequestError("deps_json", f"invalid deps_json: {error}") from None
 
 
 def _model(request: pb.RunRequest, cache: ModelCache) -> models.Model | str | None:
@@ -127,7 +125,6 @@ def build_run_kwargs(
         "message_history": history,
         "model": _model(request, cache),
         "model_settings": _model_settings(request.model_settings_json),
-        "deps": _deps(agent, request.deps_json),
         "usage_limits": _usage_limits(request),
         "run_id": run_id,
         "metadata": json_object(request.metadata_json, "metadata_json"),
@@ -135,4 +132,6 @@ def build_run_kwargs(
     if request.prompt == "" and history is None and not request.deferred_tool_results:
         raise RequestError("prompt", "give a prompt, a message history, or both")
     apply_host_tools(agent, request, kwargs)
+    # What the run's stream translator reads its output shape from (see _events.py).
+    run_output_spec.set(kwargs.get("output_type", agent.output_type))
     return kwargs

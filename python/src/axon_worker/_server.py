@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import grpc
@@ -16,8 +17,10 @@ from pydantic_ai.agent import AbstractAgent
 from ._address import bind
 from ._cli import Options
 from ._control import PROTOCOL_VERSION, ControlChannel
+from ._deps import AgentDeps
 from ._describe import versions
 from ._lifeline import watch_parent, watch_stdin
+from ._lifespan import Lifespans
 from ._run import ModelCache
 from ._service import AgentService
 from ._wire import AGENT_SERVICE, Health, add_agent_service, add_health_service
@@ -30,18 +33,40 @@ SERVING = health_pb2.HealthCheckResponse.SERVING
 _SIGNALS = ("SIGTERM", "SIGINT")
 
 
-async def serve(options: Options, agents: dict[str, AbstractAgent[Any, Any]], control: ControlChannel) -> int:
-    """Serve until told to stop; returns the exit code. Raises `BindError` before anything is served."""
+async def serve(
+    options: Options,
+    agents: dict[str, AbstractAgent[Any, Any]],
+    control: ControlChannel,
+    deps: Mapping[str, AgentDeps] | None = None,
+) -> int:
+    """Serve until told to stop; returns the exit code.
+
+    Raises `BindError` or `LifespanError` before anything is served.
+    """
     loop = asyncio.get_running_loop()
-    service = AgentService(agents, ModelCache(options.model))
+    service = AgentService(agents, ModelCache(options.model), deps)
     server = grpc.aio.server()
     add_agent_service(server, service)
     health = add_health_service(server)
     listener = bind(server, options.listen)
+    # Worker-lifetime resources (pools, clients) open before the first run can arrive and close
+    # after the last one ended, on every way out, the host-gone `os._exit` below included.
+    lifespans = Lifespans(deps or {})
     try:
+        await lifespans.open()
         await server.start()
         await health.set("", SERVING)
         await health.set(AGENT_SERVICE, SERVING)
+        stopped: asyncio.Future[str] = loop.create_future()
+
+        def stop(reason: str) -> None:
+            if not stopped.done():
+                stopped.set_result(reason)
+
+        # Before `ready`: a SIGTERM sent the moment the host reads it must drain (and close the
+        # lifespans), not kill the worker with Python's default handler.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
         # Only now, with the server accepting calls and health SERVING, may the host connect.
         control.send(
             {
@@ -53,20 +78,13 @@ async def serve(options: Options, agents: dict[str, AbstractAgent[Any, Any]], co
                 "versions": versions(),
             }
         )
-        stopped: asyncio.Future[str] = loop.create_future()
-
-        def stop(reason: str) -> None:
-            if not stopped.done():
-                stopped.set_result(reason)
-
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
         watch_stdin(loop, stop)
         parent_watch = asyncio.create_task(watch_parent(options.parent_pid, stop))
         reason = await stopped
         parent_watch.cancel()
         await _drain(server, health, service, reason, options.grace)
     finally:
+        await lifespans.close()
         listener.cleanup()
     if reason not in _SIGNALS:
         # The host is gone and nobody waits for us: skip the interpreter's teardown, where joining
