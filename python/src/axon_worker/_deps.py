@@ -178,7 +178,7 @@ def _factory_input(factory: Callable[..., Any], what: str) -> tuple[list[inspect
         )
     if not params:
         return params, _NO_INPUT
-    target = factory.__call__ if not inspect.isroutine(factory) else factory  # pyright: ignore[reportFunctionMemberAccess]
+    target = factory.__call__ if not inspect.isroutine(factory) else factory
     try:
         hints = typing.get_type_hints(target)
     except Exception:  # annotations that do not resolve: treat the input as Any
