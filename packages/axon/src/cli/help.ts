@@ -9,6 +9,9 @@ Usage:
   axon run <agent> <prompt> [--stream] [--json] [--model m] [--history file.json] [--timeout ms]
                                   starts only that agent's workers (none with --url)
   axon agents [agent] [--json]    agents (or the one named) with their output schema and tools
+  axon types [--out file] [--check]
+                                  write each agent's output and deps types as TypeScript (default:
+                                  axon-types.ts beside the config), for createAxon<AgentTypes>()
   axon status [agent] [--json]    each worker: state, pid, in-flight, queued, restarts, uptime
   axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
   axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]... [--grace ms]
@@ -19,7 +22,7 @@ Options for every command:
   --config <path>   axon.config.ts|js|json (default: ./axon.config.*; in Axon's own repo, the demo)
   -h, --help        this text
 
-run, agents, status: against a running \`axon serve\` instead of starting agents here
+run, agents, status, types: against a running \`axon serve\` instead of starting agents here
   --url <url>       its address, e.g. http://127.0.0.1:4000 (default: AXON_URL); not with --config
   --token <t>       its bearer token (default: AXON_TOKEN)
 
@@ -36,6 +39,12 @@ run:
   --model <m>       a pydantic-ai model string for this run (e.g. test, openai-chat:NAME)
   --history <file>  a JSON array of pydantic-ai messages (e.g. a previous --json run's allMessages)
   --timeout <ms>    fail with code timeout after this long
+
+types (starts every agent of the config to read its schemas; docs/agents.md):
+  --out <file>      where to write (default: axon-types.ts in the config's directory; with --url,
+                    in the current one)
+  --check           write nothing; exit 1 with types_missing or types_stale when the file is not
+                    what the agents generate now (for CI)
 
 serve:
   --host <h>        address to listen on; anything but loopback needs --token or --insecure

@@ -7,6 +7,7 @@ import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { setupCommand } from "./commands/setup.js";
 import { statusCommand } from "./commands/status.js";
+import { typesCommand } from "./commands/types.js";
 import { HELP } from "./help.js";
 import { type CliIo, UsageError, writeLine } from "./io.js";
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   setup: setupCommand,
   run: runCommand,
   agents: agentsCommand,
+  types: typesCommand,
   status: statusCommand,
   doctor: doctorCommand,
   serve: serveCommand,
