@@ -51,7 +51,10 @@ describe("generateAgentTypes", () => {
   });
 
   it("names an output after its model, else after the agent", async () => {
-    const text = await generateAgentTypes([agent("structured", cityInfo), agent("order-lookup", { type: "string" })]);
+    const text = await generateAgentTypes([
+      agent("structured", cityInfo),
+      agent("order-lookup", { type: "string" }),
+    ]);
     expect(text).toContain("export interface CityInfo {\n  city: string;\n  population: number;\n}");
     expect(text).toContain("export type OrderLookupOutput = string;");
     expect(text).toMatch(/"order-lookup": \{\n\s+output: OrderLookupOutput;/);
@@ -76,15 +79,25 @@ describe("generateAgentTypes", () => {
   });
 
   it("types deps from the deps schema, and as unknown where the agent reports none", async () => {
-    const deps = { properties: { customer_id: { type: "integer" } }, required: ["customer_id"], title: "Customer", type: "object" };
-    const text = await generateAgentTypes([agent("bank", { type: "string" }, deps), agent("echo", { type: "string" })]);
+    const deps = {
+      properties: { customer_id: { type: "integer" } },
+      required: ["customer_id"],
+      title: "Customer",
+      type: "object",
+    };
+    const text = await generateAgentTypes([
+      agent("bank", { type: "string" }, deps),
+      agent("echo", { type: "string" }),
+    ]);
     expect(text).toMatch(/bank: \{\n\s+output: BankOutput;\n\s+deps: Customer;/);
     expect(text).toMatch(/echo: \{\n\s+output: EchoOutput;\n\s+deps: unknown;/);
     expect(text).toContain("export interface Customer {\n  customer_id: number;\n}");
   });
 
   it("types a reference to a file or URL as unknown, without reading it", async () => {
-    const text = await generateAgentTypes([agent("odd", { $ref: "http://127.0.0.1:9/x.json" }, { $ref: "/etc/passwd" })]);
+    const text = await generateAgentTypes([
+      agent("odd", { $ref: "http://127.0.0.1:9/x.json" }, { $ref: "/etc/passwd" }),
+    ]);
     expect(text).toMatch(/odd: \{\n\s+output: OddOutput;\n\s+deps: OddDeps;/);
     expect(text).toContain("export type OddOutput = unknown;");
   });
