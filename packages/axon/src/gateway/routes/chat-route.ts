@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Hono } from "hono";
 import { chatToRun } from "../chat-history.js";
+import { earlyRefusal } from "../early-refusal.js";
 import { type GatewayContext, requireAgent } from "../gateway-context.js";
 import { toErrorResponse } from "../http-error.js";
 import { openSse } from "../open-sse.js";
@@ -29,6 +30,8 @@ export function chatRoute(app: Hono, context: GatewayContext): void {
       ...(approvals && { approvals }),
     });
     run.result.catch(() => {});
+    const refused = await earlyRefusal(run.result);
+    if (refused !== undefined) throw refused; // answered by onError with its status, like /run
     // Answering approvals continues the last assistant message, so the stream keeps its id.
     const last = body.messages.at(-1);
     const messageId = approvals && last ? last.id : `msg-${randomUUID()}`;

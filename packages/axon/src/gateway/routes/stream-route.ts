@@ -2,6 +2,7 @@
 // `result` or `error`. The first event, `start`, carries the run id (also in `X-Axon-Run-Id`)
 // for POST /v1/runs/:runId/cancel. A client that disconnects cancels the run on the worker.
 import type { Hono } from "hono";
+import { earlyRefusal } from "../early-refusal.js";
 import { type GatewayContext, requireAgent } from "../gateway-context.js";
 import { toErrorResponse } from "../http-error.js";
 import { openSse } from "../open-sse.js";
@@ -18,6 +19,8 @@ export function streamRoute(app: Hono, context: GatewayContext): void {
     const run = context.axon.stream(name, prompt, options);
     // Errors are read from the iteration below; this only keeps an unread rejection quiet.
     run.result.catch(() => {});
+    const refused = await earlyRefusal(run.result);
+    if (refused !== undefined) throw refused; // answered by onError with its status, like /run
     return openSse(c, { "X-Axon-Run-Id": run.runId }, async ({ signal, send }) => {
       signal.addEventListener("abort", () => run.cancel(), { once: true });
       await send({ type: "start", runId: run.runId }, "start");
