@@ -51,8 +51,8 @@ class Country(BaseModel):
     capital: str
 
 
-PARIS = {"city": "Paris", "country": "France", "population": 2_102_650}
-FRANCE = {"country": "France", "capital": "Paris"}
+PARIS: dict[str, object] = {"city": "Paris", "country": "France", "population": 2_102_650}
+FRANCE: dict[str, object] = {"country": "France", "capital": "Paris"}
 
 
 def _wants_country(messages: list[ModelMessage]) -> bool:
@@ -114,7 +114,7 @@ def parse_city(text: str) -> City:
 
 def city_facts(city: str, country: str) -> City:
     """An output function: the model calls it with its arguments; its result is the output."""
-    return City(city=city, country=country, population=PARIS["population"] if city == "Paris" else 0)
+    return City(city=city, country=country, population=2_102_650 if city == "Paris" else 0)
 
 
 def _call_function(messages: list[ModelMessage], info: AgentInfo) -> Reply:
@@ -122,7 +122,7 @@ def _call_function(messages: list[ModelMessage], info: AgentInfo) -> Reply:
 
 
 plain = Agent(scripted_model(_call_city, name="plain"), output_type=City)
-union = Agent(scripted_model(_call_city_or_country, name="union"), output_type=City | Country)  # pyright: ignore[reportArgumentType]
+union = Agent(scripted_model(_call_city_or_country, name="union"), output_type=City | Country)
 listed = Agent(scripted_model(_call_list, name="listed"), output_type=list[City])
 tool_output = Agent(scripted_model(_call_city, name="tool_output"), output_type=ToolOutput(City, name="city"))
 native = Agent(scripted_model(_text_city, name="native"), output_type=NativeOutput(City))
@@ -132,7 +132,7 @@ native_union = Agent(
 prompted = Agent(scripted_model(_text_city, name="prompted"), output_type=PromptedOutput(City))
 text_output = Agent(scripted_model(_plain_text, name="text_output"), output_type=TextOutput(parse_city))
 function = Agent(scripted_model(_call_function, name="function"), output_type=city_facts)
-optional = Agent(scripted_model(_maybe, name="optional"), output_type=str | None)  # pyright: ignore[reportArgumentType]
+optional = Agent(scripted_model(_maybe, name="optional"), output_type=str | None)
 deferred = Agent(scripted_model(_defer, name="deferred"), output_type=[City, DeferredToolRequests])
 
 

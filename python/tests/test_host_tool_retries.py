@@ -24,7 +24,7 @@ async def test_a_host_tool_gets_the_runs_retry_budget_not_a_fixed_one() -> None:
     agent = Agent(TestModel(call_tools=[]), retries=2, toolsets=[toolset])
 
     @agent.instructions
-    async def record(ctx: RunContext[Any]) -> str:  # pyright: ignore[reportUnusedFunction]
+    async def record(ctx: RunContext[Any]) -> str:
         seen.extend(tool.max_retries for tool in (await toolset.get_tools(ctx)).values())
         return ""
 

@@ -88,13 +88,13 @@ def _tools(agent: AbstractAgent[Any, Any]) -> list[pb.ToolDescription]:
     tools: list[pb.ToolDescription] = []
     for toolset in agent.toolsets:
         if isinstance(toolset, FunctionToolset):
-            for tool in toolset.tools.values():  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
-                tool_def = tool.tool_def  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+            for tool in toolset.tools.values():
+                tool_def = tool.tool_def
                 tools.append(
                     pb.ToolDescription(
-                        name=tool_def.name,  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-                        description=tool_def.description or "",  # pyright: ignore[reportUnknownMemberType]
-                        parameters_json_schema=to_json(tool_def.parameters_json_schema),  # pyright: ignore[reportUnknownMemberType]
+                        name=tool_def.name,
+                        description=tool_def.description or "",
+                        parameters_json_schema=to_json(tool_def.parameters_json_schema),
                     )
                 )
     return tools

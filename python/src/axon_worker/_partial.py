@@ -19,7 +19,7 @@ import types
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, is_dataclass
-from typing import Any, Literal, Union, get_args, get_origin, is_typeddict
+from typing import Any, Literal, Union, cast, get_args, get_origin, is_typeddict
 
 import pydantic
 from pydantic_ai import DeferredToolRequests, NativeOutput, PromptedOutput, TextOutput, ToolOutput
@@ -42,12 +42,10 @@ class _Member:
     @property
     def wrapped(self) -> bool:
         """Sent as `{"response": ...}`: what pydantic-ai's `is_model_like` does not call an object."""
-        kind = self.kind
-        return not (
-            isinstance(kind, type)
-            and not isinstance(kind, types.GenericAlias)
-            and (issubclass(kind, pydantic.BaseModel) or is_dataclass(kind) or is_typeddict(kind))
-        )
+        if not isinstance(self.kind, type) or isinstance(self.kind, types.GenericAlias):
+            return True
+        kind: type[Any] = self.kind
+        return not (issubclass(kind, pydantic.BaseModel) or is_dataclass(kind) or is_typeddict(kind))
 
     def named(self, name: str) -> bool:
         """Whether `name` (a tool name or a union `kind`) stands for this member."""
@@ -81,14 +79,11 @@ class OutputShape:
         """The output so far in the (partial) JSON text of a NativeOutput/PromptedOutput response."""
         if len(self.text_members) == 1:
             return _unwrap(partial) if self.text_members[0].wrapped else partial
-        result = partial.get("result") if isinstance(partial, dict) else None
-        if not isinstance(result, dict) or "data" not in result:
-            return None
-        kind = result.get("kind")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        result = _field(partial, "result")
+        kind, data = _field(result, "kind"), _field(result, "data")
         member = next((m for m in self.text_members if isinstance(kind, str) and m.named(kind)), None)
-        if member is None:
+        if member is None or data is None:
             return None
-        data: object = result["data"]
         return _unwrap(data) if member.wrapped else data
 
     def _tool_member(self, tool_name: str) -> _Member | None:
@@ -97,8 +92,13 @@ class OutputShape:
         return next((m for m in self.tool_members if m.named(tool_name)), None)
 
 
+def _field(value: object, key: str) -> object | None:
+    """`value[key]` of a JSON object; None when `value` is none or lacks `key` (so far)."""
+    return cast("dict[str, object]", value).get(key) if isinstance(value, dict) else None
+
+
 def _unwrap(partial: object) -> object | None:
-    return partial.get("response") if isinstance(partial, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    return _field(partial, "response")
 
 
 def _flatten(spec: Any) -> list[Any]:
@@ -117,10 +117,10 @@ def output_shape(spec: Any) -> OutputShape:
     for item in _flatten(spec):
         if isinstance(item, NativeOutput | PromptedOutput):
             text = "json"
-            text_members.extend(_Member(kind) for kind in _flatten(item.outputs))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+            text_members.extend(_Member(kind) for kind in _flatten(item.outputs))  # pyright: ignore[reportUnknownMemberType]
         elif isinstance(item, ToolOutput):
-            name: str | None = item.name  # pyright: ignore[reportUnknownMemberType]
-            tool_members.extend(_Member(kind, name) for kind in _flatten(item.output))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+            name: str | None = item.name
+            tool_members.extend(_Member(kind, name) for kind in _flatten(item.output))  # pyright: ignore[reportUnknownMemberType]
         elif item is str or item is DeferredToolRequests or isinstance(item, TextOutput):
             continue  # text output (prose), or deferred calls (RunResponse.deferred)
         else:

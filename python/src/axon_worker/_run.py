@@ -83,7 +83,7 @@ def _model_settings(raw: bytes) -> ModelSettings | None:
     except pydantic.ValidationError as error:
         raise RequestError("model_settings_json", f"invalid model_settings_json: {error}") from None
     # Provider-specific keys (e.g. `openai_reasoning_effort`) are not in the base TypedDict: keep them.
-    return ModelSettings(**{**settings, **known})  # pyright: ignore[reportArgumentType]
+    return ModelSettings(**{**settings, **known})
 
 
 def _model(request: pb.RunRequest, cache: ModelCache) -> models.Model | str | None:
