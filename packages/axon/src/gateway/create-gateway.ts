@@ -29,7 +29,7 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Origins allowed to call the API from a browser (CORS), e.g. a `useChat` app. Default: none. */
   corsOrigins?: string[];
-  /** Where the built dashboard is. Default: packages/dashboard/dist. */
+  /** Where the built dashboard is. Default: the one shipped in the package (assets/dashboard). */
   dashboardDir?: string;
   /** Period of status snapshots on /v1/events. Default: 1000 ms. */
   statusIntervalMs?: number;
