@@ -4,6 +4,7 @@ import { InvalidRequestError } from "../errors/worker-errors.js";
 import type { Approvals } from "../tools/approvals.js";
 import type { ToolSet } from "../tools/tool.js";
 import { toolSetSchema } from "../tools/tool-set-schema.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
 
 const limit = z.number().int().nonnegative().optional();
 
@@ -11,10 +12,13 @@ const limit = z.number().int().nonnegative().optional();
  * The run options a JSON body can carry, as zod schemas: the HTTP gateway validates its request
  * bodies with these same schemas (adding descriptions for its OpenAPI document).
  */
+const shallowEnough = <T extends z.ZodType>(schema: T) =>
+  schema.refine((value) => !nestsDeeperThan(value), `nests deeper than ${MAX_JSON_DEPTH} levels`);
+
 export const jsonRunOptionsShape = {
-  modelSettings: z.record(z.string(), z.unknown()).optional(),
+  modelSettings: shallowEnough(z.record(z.string(), z.unknown())).optional(),
   model: z.string().min(1).optional(),
-  deps: z.unknown().optional(),
+  deps: shallowEnough(z.unknown()).optional(),
   usageLimits: z
     .strictObject({
       requestLimit: limit,
@@ -25,7 +29,7 @@ export const jsonRunOptionsShape = {
     })
     .optional(),
   timeoutMs: positiveDelayMs().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: shallowEnough(z.record(z.string(), z.unknown())).optional(),
   retry: z
     .strictObject({
       attempts: z.number().int().min(1).max(100),
@@ -45,7 +49,7 @@ export const jsonRunOptionsShape = {
 // the option, not a protobuf encoding failure or a confusing Python traceback.
 const runOptionsSchema = z.strictObject({
   ...jsonRunOptionsShape,
-  messageHistory: z.array(z.unknown()).optional(),
+  messageHistory: shallowEnough(z.array(z.unknown())).optional(),
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "an AbortSignal").optional(),
   tools: toolSetSchema.optional(),
 });

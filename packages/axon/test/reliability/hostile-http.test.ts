@@ -40,6 +40,11 @@ describe.each(["run", "stream"])("POST /v1/agents/:name/%s", (mode) => {
     ["a model of the wrong type", json({ prompt: "hi", model: ["gpt"] }), "model"],
     ["a deadline too far away for a timer", json({ prompt: "hi", timeoutMs: 1e15 }), "timeoutMs"],
     [
+      "model settings nested 1,000 deep",
+      `{"prompt":"hi","modelSettings":${'{"a":'.repeat(1000)}1${"}".repeat(1000)}}`,
+      "modelSettings",
+    ],
+    [
       "a retry backoff too long for a timer",
       json({ prompt: "hi", retry: { attempts: 2, backoffMs: 3e9 } }),
       "retry.backoffMs",

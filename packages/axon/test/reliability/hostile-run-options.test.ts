@@ -24,6 +24,13 @@ describe("axon.run with hostile input", () => {
   }, STARTUP_TIMEOUT_MS);
   afterAll(() => axon?.close());
 
+  /** `{ a: { a: ... } }`, `levels` deep: past Python's json recursion limit at 1,000. */
+  const nested = (levels: number) => {
+    let value: Record<string, unknown> = {};
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value;
+  };
+
   const circular: Record<string, unknown> = {};
   circular.self = circular;
 
@@ -56,6 +63,16 @@ describe("axon.run with hostile input", () => {
     if (field) expect(error.field).toBe(field);
     expect(error.message).toContain(field || "noSuchOption");
   });
+
+  it.each(["modelSettings", "metadata", "deps", "messageHistory"])(
+    "refuses %s nested 1,000 deep (Python's json parser would raise RecursionError), naming it",
+    async (option) => {
+      const value = option === "messageHistory" ? [nested(1000)] : nested(1000);
+      const error = await failure(axon.run("echo", "hi", { [option]: value }));
+      expect(error).toMatchObject({ code: "invalid_request", field: option });
+      expect(error.message).toContain("nests deeper than 100 levels");
+    },
+  );
 
   it.each([
     ["a number", 42],
