@@ -1,13 +1,20 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { ErrorDetail, ErrorKind } from "../src/gen/axon/v1/errors.js";
 import {
   AgentNotFoundError,
+  AgentUnavailableError,
   AxonError,
+  type AxonErrorCode,
   CancelledError,
+  InternalError,
   isAxonError,
   ModelHttpError,
   TimeoutError,
+  UnexpectedModelBehaviorError,
   UsageLimitExceededError,
   WorkerCrashedError,
 } from "../src/index.js";
@@ -51,6 +58,17 @@ describe("errors", () => {
     });
   });
 
+  it("are the only errors the library makes: no plain Error in src (the CLI's UsageError and the gateway's HttpError stay inside)", () => {
+    const src = fileURLToPath(new URL("../src/", import.meta.url));
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
+      (f) => f.endsWith(".ts") && !f.startsWith("gen/") && !f.endsWith(".test.ts"),
+    );
+    const plain = files.filter((f) =>
+      /new Error\(|reject\(Error\(|throw Error\(/.test(readFileSync(join(src, f), "utf8")),
+    );
+    expect(plain).toEqual([]);
+  });
+
   it("export TimeoutError as the host's timeout class", () => {
     expect(new TimeoutError({ message: "late" })).toBeInstanceOf(AxonError);
     expect(new TimeoutError({ message: "late" }).code).toBe("timeout");
@@ -85,6 +103,91 @@ describe("mapping a failed gRPC call", () => {
       context,
     );
     expect(limit).toBeInstanceOf(UsageLimitExceededError);
+  });
+
+  it("maps every ErrorKind to its own code; a kind missing from this table fails tsc", () => {
+    // Record<ErrorKind, ...>: a kind added to errors.proto is a type error here (and in the map).
+    const codeOf: Record<ErrorKind, AxonErrorCode> = {
+      [ErrorKind.ERROR_KIND_UNSPECIFIED]: "internal",
+      [ErrorKind.ERROR_KIND_INVALID_REQUEST]: "invalid_request",
+      [ErrorKind.ERROR_KIND_AGENT_NOT_FOUND]: "agent_not_found",
+      [ErrorKind.ERROR_KIND_USAGE_LIMIT_EXCEEDED]: "usage_limit_exceeded",
+      [ErrorKind.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR]: "unexpected_model_behavior",
+      [ErrorKind.ERROR_KIND_MODEL_HTTP_ERROR]: "model_http_error",
+      [ErrorKind.ERROR_KIND_MODEL_API_ERROR]: "model_api_error",
+      [ErrorKind.ERROR_KIND_OUTPUT_VALIDATION]: "output_validation",
+      [ErrorKind.ERROR_KIND_USER_ERROR]: "user_error",
+      [ErrorKind.ERROR_KIND_CANCELLED]: "cancelled",
+      [ErrorKind.ERROR_KIND_INTERNAL]: "internal",
+      [ErrorKind.ERROR_KIND_TIMEOUT]: "timeout",
+      [ErrorKind.ERROR_KIND_AGENT_UNAVAILABLE]: "agent_unavailable",
+      [ErrorKind.UNRECOGNIZED]: "internal",
+    };
+    const kinds = Object.values(ErrorKind).filter((k): k is ErrorKind => typeof k === "number");
+    expect(kinds.length).toBe(Object.keys(codeOf).length);
+    for (const kind of kinds) {
+      const error = mapGrpcError(
+        serviceError(status.UNKNOWN, { kind, message: "m", retryable: true }),
+        context,
+      );
+      expect(error.code).toBe(codeOf[kind]);
+      expect(error.retryable).toBe(true); // as sent
+    }
+  });
+
+  it("names the tool whose retries ran out as a field, not in text", () => {
+    const error = mapGrpcError(
+      serviceError(status.FAILED_PRECONDITION, {
+        kind: ErrorKind.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR,
+        message: "worded any way",
+        toolName: "lookup",
+      }),
+      context,
+    );
+    expect(error).toBeInstanceOf(UnexpectedModelBehaviorError);
+    expect(error.toolName).toBe("lookup");
+    expect(error.toJSON()).toMatchObject({ toolName: "lookup" });
+  });
+
+  it("makes a draining worker's refusal a retryable AgentUnavailableError that says so", () => {
+    const error = mapGrpcError(
+      serviceError(status.UNAVAILABLE, {
+        kind: ErrorKind.ERROR_KIND_AGENT_UNAVAILABLE,
+        message: "the worker is stopping",
+        retryable: true,
+        draining: true,
+      }),
+      context,
+    );
+    expect(error).toBeInstanceOf(AgentUnavailableError);
+    expect(error).toMatchObject({ code: "agent_unavailable", retryable: true, workerDraining: true });
+    expect(error.toJSON()).toMatchObject({ workerDraining: true });
+  });
+
+  it("makes the worker's own deadline (RunTimedOut) a TimeoutError, not retryable", () => {
+    const error = mapGrpcError(
+      serviceError(status.DEADLINE_EXCEEDED, {
+        kind: ErrorKind.ERROR_KIND_TIMEOUT,
+        message: "The agent run timed out.",
+        pythonType: "pydantic_ai.exceptions.RunTimedOut",
+      }),
+      context,
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({
+      code: "timeout",
+      retryable: false,
+      pythonType: "pydantic_ai.exceptions.RunTimedOut",
+    });
+  });
+
+  it("keeps a kind of a newer worker in the message of an InternalError", () => {
+    const error = mapGrpcError(
+      serviceError(status.UNKNOWN, { kind: 99 as ErrorKind, message: "new" }),
+      context,
+    );
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error.message).toBe("worker error of unknown kind 99: new");
   });
 
   it("falls back to the status code when there is no detail", () => {

@@ -53,7 +53,7 @@ const byCode: Record<AxonErrorCode, Make> = {
   // Its class composes the message from the hint and uv's output: the server's message has them already.
   python_setup_failed: (o) => new AxonError("python_setup_failed", o),
   worker_crashed: (o, b) => new WorkerCrashedError({ ...o, exitCode: integer(b.exitCode) }),
-  agent_unavailable: (o) => new AgentUnavailableError(o),
+  agent_unavailable: (o, b) => new AgentUnavailableError({ ...o, workerDraining: b.workerDraining === true }),
   overloaded: (o) => new OverloadedError(o),
   timeout: (o, b) => new AxonTimeoutError({ ...o, timeoutMs: integer(b.timeoutMs) }),
 };
@@ -98,6 +98,7 @@ export function axonErrorFromBody(body: unknown, status: number, server: string)
     pythonType: text(fields.pythonType),
     statusCode: integer(fields.statusCode),
     field: text(fields.field),
+    toolName: text(fields.toolName),
   };
   const make = Object.hasOwn(byCode, code)
     ? byCode[code as AxonErrorCode]

@@ -38,6 +38,8 @@ export interface AxonErrorOptions {
   statusCode?: number;
   /** Where the bad input was, for `invalid_request` and `config_error`. */
   field?: string;
+  /** The tool whose retries ran out, for `unexpected_model_behavior` (the worker's `ErrorDetail.tool_name`). */
+  toolName?: string;
 }
 
 /** The shape `toJSON()` returns: what the gateway sends to HTTP clients. */
@@ -52,6 +54,7 @@ export interface AxonErrorJSON {
   pythonTraceback?: string;
   statusCode?: number;
   field?: string;
+  toolName?: string;
   [extra: string]: unknown;
 }
 
@@ -68,6 +71,7 @@ export class AxonError extends Error {
   readonly pythonTraceback: string | undefined;
   readonly statusCode: number | undefined;
   readonly field: string | undefined;
+  readonly toolName: string | undefined;
 
   constructor(code: AxonErrorCode, options: AxonErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -80,6 +84,7 @@ export class AxonError extends Error {
     this.pythonTraceback = options.pythonTraceback;
     this.statusCode = options.statusCode;
     this.field = options.field;
+    this.toolName = options.toolName;
     Object.defineProperty(this, brand, { value: true });
   }
 
@@ -100,6 +105,7 @@ export class AxonError extends Error {
       pythonTraceback: this.pythonTraceback,
       statusCode: this.statusCode,
       field: this.field,
+      toolName: this.toolName,
       ...this.extraJSON(),
     };
     for (const key of Object.keys(json)) if (json[key] === undefined) delete json[key];

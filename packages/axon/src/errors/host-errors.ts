@@ -86,10 +86,22 @@ export class WorkerCrashedError extends AxonError {
   }
 }
 
-/** The agent cannot take runs now: it `failed` (restart intensity exceeded), stopped, or Axon is closed. */
+/**
+ * The agent cannot take runs now: it `failed` (restart intensity exceeded), stopped, Axon is
+ * closed, or the worker the run was sent to drains (`workerDraining`).
+ */
 export class AgentUnavailableError extends AxonError {
-  constructor(options: AxonErrorOptions) {
+  /**
+   * The worker drains (SIGTERM) and refused the run before it started (`ErrorDetail.draining`).
+   * Axon sends such a run to another instance by itself; this reaches a caller only when none took it.
+   */
+  readonly workerDraining: boolean;
+  constructor(options: AxonErrorOptions & { workerDraining?: boolean }) {
     super("agent_unavailable", { retryable: true, ...options });
+    this.workerDraining = options.workerDraining ?? false;
+  }
+  protected override extraJSON(): Record<string, unknown> {
+    return this.workerDraining ? { workerDraining: true } : {};
   }
 }
 

@@ -17,6 +17,6 @@ export class ShuttingDownError extends AgentUnavailableError {
     this.graceMs = options.graceMs;
   }
   protected override extraJSON(): Record<string, unknown> {
-    return { shuttingDown: this.shuttingDown, graceMs: this.graceMs };
+    return { ...super.extraJSON(), shuttingDown: this.shuttingDown, graceMs: this.graceMs };
   }
 }

@@ -23,6 +23,11 @@ export interface AgentPool {
   acquire(options?: AcquireOptions): Promise<Lease>;
   add(member: PoolMember): void;
   remove(memberId: string): void;
+  /**
+   * Takes `member` out of routing because it refuses runs (it drains): its runs in flight go on.
+   * A no-op once the member was removed or replaced (a restarted worker keeps its id).
+   */
+  retire(member: PoolMember): void;
   setAvailability(availability: PoolAvailability): void;
   availability(): PoolAvailability;
   inFlight(memberId?: string): number;
@@ -165,6 +170,9 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       dispatch();
     },
     remove: removeEntry,
+    retire(member) {
+      if (members.get(member.id)?.member === member) removeEntry(member.id);
+    },
     setAvailability(next) {
       availability = next;
       if (next.state === "down") for (const waiter of queue.drain()) waiter.reject(unavailable(next.reason));

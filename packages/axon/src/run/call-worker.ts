@@ -1,7 +1,7 @@
 import type { ClientReadableStream, ClientUnaryCall, Metadata, ServiceError } from "@grpc/grpc-js";
 import { status } from "@grpc/grpc-js";
 import type { AxonError } from "../errors/axon-error.js";
-import { AxonTimeoutError, WorkerCrashedError } from "../errors/host-errors.js";
+import { AgentUnavailableError, AxonTimeoutError, WorkerCrashedError } from "../errors/host-errors.js";
 import { CancelledError, InternalError } from "../errors/worker-errors.js";
 import type { RunEvent as ProtoRunEvent, RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
@@ -30,8 +30,27 @@ export interface CallContext {
 // carry its exit code and signal; the socket usually closes a few ms before `exit` is seen.
 const EXIT_GRACE_MS = 1000;
 
-/** Acquires a slot, makes the call (one round trip), and maps its failure to an `AxonError`. */
+// A run that a draining worker refused never started there (docs/errors.md), so it goes to
+// another instance by itself, whatever `retry.attempts` says; at most this many refusals in a
+// row (each takes its worker out of routing, so a pool that keeps refusing is one that drains).
+const MAX_REFUSALS = 8;
+
+/**
+ * Acquires a slot, makes the call (one round trip), and maps its failure to an `AxonError`. A
+ * refusal of a draining worker is sent again to another instance (or to the worker that replaces it).
+ */
 export async function callWorker(context: CallContext): Promise<RunResponse> {
+  for (let refusals = 1; ; refusals++) {
+    try {
+      return await callOnce(context);
+    } catch (error) {
+      const refused = error instanceof AgentUnavailableError && error.workerDraining;
+      if (!refused || refusals >= MAX_REFUSALS || context.signal.aborted) throw error;
+    }
+  }
+}
+
+async function callOnce(context: CallContext): Promise<RunResponse> {
   const { pool, agent, runId, signal, deadline, timeoutMs } = context;
   const lease = await pool.acquire({ runId, signal, deadline, timeoutMs });
   if (deadline !== undefined && deadline <= Date.now()) {
@@ -60,6 +79,8 @@ export async function callWorker(context: CallContext): Promise<RunResponse> {
         // Keep the slot until the error is known: when the worker died, its exit takes it out of
         // the pool first, so that a queued run is not handed to the dead worker.
         void toAxonError(error as ServiceError, context, lease).then((mapped) => {
+          // Before the release: the slot it frees must not hand a queued run to the same worker.
+          if (mapped instanceof AgentUnavailableError && mapped.workerDraining) pool.retire(lease.member);
           lease.release();
           reject(mapped);
         });

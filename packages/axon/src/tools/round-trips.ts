@@ -137,10 +137,10 @@ async function runCalls(
   }
 }
 
-/** pydantic-ai's "Tool 'x' exceeded max retries count of N", with what the host tool said last. */
+/** A host tool's retries ran out (the worker's `toolName`): say so, with what the tool said last. */
 function explainExhausted(error: unknown, lastFailures: Map<string, string>, runId: string): unknown {
   if (!isAxonError(error) || error.code !== "unexpected_model_behavior") return error;
-  const name = /^Tool '(.+)' exceeded max retries/.exec(error.message)?.[1];
+  const name = error.toolName;
   const last = name === undefined ? undefined : lastFailures.get(name);
   if (name === undefined || last === undefined) return error;
   return new UnexpectedModelBehaviorError({
@@ -148,6 +148,8 @@ function explainExhausted(error: unknown, lastFailures: Map<string, string>, run
     agent: error.agent,
     runId,
     pythonType: error.pythonType,
+    pythonTraceback: error.pythonTraceback,
+    toolName: name,
     cause: error,
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AxonTimeoutError } from "../errors/host-errors.js";
 import type { DeferredToolResult, ToolCall } from "../gen/axon/v1/run.js";
 import type { RunEvent } from "../run/run-types.js";
 import { parseJsonBytes } from "../transport/map-run-event.js";
@@ -49,7 +50,13 @@ export async function runToolCall(
   const controller = new AbortController();
   const onRunAbort = () => controller.abort(scope.signal.reason);
   scope.signal.addEventListener("abort", onRunAbort, { once: true });
-  const timedOut = new Error(`tool ${toolName} did not finish within ${timeoutMs} ms`);
+  // The tool's `context.signal.reason` when its own timeout passes: an AxonError, as every error Axon makes.
+  const timedOut = new AxonTimeoutError({
+    message: `tool ${toolName} did not finish within ${timeoutMs} ms`,
+    agent: scope.agent,
+    runId: scope.runId,
+    timeoutMs,
+  });
   const timer = setTimeout(() => controller.abort(timedOut), timeoutMs);
   try {
     const context = { runId: scope.runId, toolCallId, signal: controller.signal, agent: scope.agent };

@@ -23,19 +23,37 @@ import { ErrorDetail, ErrorKind } from "../gen/axon/v1/errors.js";
 /** The trailing metadata key carrying an `ErrorDetail` (proto/axon/v1/errors.proto). */
 export const ERROR_DETAIL_KEY = "axon-error-bin";
 
-type ErrorClass = new (options: AxonErrorOptions) => AxonError;
+type MakeError = (options: AxonErrorOptions, detail: ErrorDetail) => AxonError;
 
-const byKind: Partial<Record<ErrorKind, ErrorClass>> = {
-  [ErrorKind.ERROR_KIND_INVALID_REQUEST]: InvalidRequestError,
-  [ErrorKind.ERROR_KIND_USAGE_LIMIT_EXCEEDED]: UsageLimitExceededError,
-  [ErrorKind.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR]: UnexpectedModelBehaviorError,
-  [ErrorKind.ERROR_KIND_MODEL_HTTP_ERROR]: ModelHttpError,
-  [ErrorKind.ERROR_KIND_MODEL_API_ERROR]: ModelApiError,
-  [ErrorKind.ERROR_KIND_OUTPUT_VALIDATION]: OutputValidationError,
-  [ErrorKind.ERROR_KIND_USER_ERROR]: UserError,
-  [ErrorKind.ERROR_KIND_CANCELLED]: CancelledError,
-  [ErrorKind.ERROR_KIND_INTERNAL]: InternalError,
+// Exhaustive over the proto's kinds (docs/errors.md): a kind added to errors.proto fails the type
+// check until it is mapped here, instead of silently becoming `internal`.
+const byKind: Record<ErrorKind, MakeError> = {
+  [ErrorKind.ERROR_KIND_INVALID_REQUEST]: (o) => new InvalidRequestError(o),
+  // The worker lists the agents it hosts in the message; the host's own check has the list.
+  [ErrorKind.ERROR_KIND_AGENT_NOT_FOUND]: (o) => new AgentNotFoundError({ ...o, knownAgents: [] }),
+  [ErrorKind.ERROR_KIND_USAGE_LIMIT_EXCEEDED]: (o) => new UsageLimitExceededError(o),
+  [ErrorKind.ERROR_KIND_UNEXPECTED_MODEL_BEHAVIOR]: (o) => new UnexpectedModelBehaviorError(o),
+  [ErrorKind.ERROR_KIND_MODEL_HTTP_ERROR]: (o) => new ModelHttpError(o),
+  [ErrorKind.ERROR_KIND_MODEL_API_ERROR]: (o) => new ModelApiError(o),
+  [ErrorKind.ERROR_KIND_OUTPUT_VALIDATION]: (o) => new OutputValidationError(o),
+  [ErrorKind.ERROR_KIND_USER_ERROR]: (o) => new UserError(o),
+  [ErrorKind.ERROR_KIND_CANCELLED]: (o) => new CancelledError(o),
+  [ErrorKind.ERROR_KIND_INTERNAL]: (o) => new InternalError(o),
+  // The worker's own deadline (pydantic-ai `RunTimedOut`): not the host's `timeoutMs`.
+  [ErrorKind.ERROR_KIND_TIMEOUT]: (o) => new AxonTimeoutError(o),
+  [ErrorKind.ERROR_KIND_AGENT_UNAVAILABLE]: (o, d) =>
+    new AgentUnavailableError({ ...o, workerDraining: d.draining }),
+  // A worker that sent no kind, or one newer than this host knows: say what came.
+  [ErrorKind.ERROR_KIND_UNSPECIFIED]: (o, d) => unknownKind(o, d),
+  [ErrorKind.UNRECOGNIZED]: (o, d) => unknownKind(o, d),
 };
+
+function unknownKind(options: AxonErrorOptions, detail: ErrorDetail): AxonError {
+  return new InternalError({
+    ...options,
+    message: `worker error of unknown kind ${detail.kind}: ${options.message}`,
+  });
+}
 
 /** Where the call went, for the error's `agent` and `runId`. */
 export interface CallContext {
@@ -75,11 +93,10 @@ export function mapGrpcError(error: ServiceError, context: CallContext): AxonErr
       pythonTraceback: detail.traceback || undefined,
       statusCode: detail.statusCode,
       field: detail.field || undefined,
+      toolName: detail.toolName || undefined,
     };
-    if (detail.kind === ErrorKind.ERROR_KIND_AGENT_NOT_FOUND)
-      return new AgentNotFoundError({ ...options, knownAgents: [] });
-    const ErrorClass = byKind[detail.kind] ?? InternalError;
-    return new ErrorClass(options);
+    // `?? unknownKind`: a kind number the generated enum does not list decodes as itself, not UNRECOGNIZED.
+    return (byKind[detail.kind] ?? unknownKind)(options, detail);
   }
   const message = error.details || error.message;
   switch (error.code) {

@@ -1,4 +1,5 @@
 import { type ChannelOptions, credentials, Metadata } from "@grpc/grpc-js";
+import { AgentUnavailableError } from "../errors/host-errors.js";
 import { AgentServiceClient } from "../gen/axon/v1/agent_service.js";
 import type { DescribeResponse } from "../gen/axon/v1/describe.js";
 import { HealthCheckResponse_ServingStatus, HealthClient } from "../gen/grpc/health/v1/health.js";
@@ -47,7 +48,8 @@ export function createWorkerClient(address: string, options: WorkerClientOptions
         health.check({ service: AGENT_SERVICE }, new Metadata(), deadline(timeoutMs), (error, response) => {
           if (error) reject(error);
           else if (response.status !== HealthCheckResponse_ServingStatus.SERVING) {
-            reject(new Error(`health check answered ${HealthCheckResponse_ServingStatus[response.status]}`));
+            const answered = HealthCheckResponse_ServingStatus[response.status];
+            reject(new AgentUnavailableError({ message: `health check answered ${answered}` }));
           } else resolve();
         });
       });

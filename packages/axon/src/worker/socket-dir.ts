@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isAxonError } from "../errors/axon-error.js";
+import { ConfigError } from "../errors/host-errors.js";
 
 /** The private directory holding this host's worker sockets. */
 export interface SocketDir {
@@ -26,16 +28,26 @@ const MAX_SOCKET_PATH = 100;
  */
 export function createSocketDir(options: SocketDirOptions = {}): SocketDir {
   const uid = process.getuid?.() ?? 0;
-  const userDir = join(options.root ?? tmpdir(), `axon-${uid}`);
-  mkdirSync(userDir, { recursive: true, mode: 0o700 });
-  const stat = lstatSync(userDir);
-  // Someone else's directory (or a symlink planted there) must not receive our sockets.
-  if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) {
-    throw new Error(`refusing to use ${userDir}: not a private directory owned by uid ${uid}`);
-  }
-  removeStaleDirs(userDir);
+  const root = options.root ?? tmpdir();
+  const userDir = join(root, `axon-${uid}`);
   const path = join(userDir, `${process.pid}-${randomBytes(4).toString("hex")}`);
-  mkdirSync(path, { mode: 0o700 });
+  try {
+    mkdirSync(userDir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(userDir);
+    // Someone else's directory (or a symlink planted there) must not receive our sockets.
+    if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) {
+      throw socketDirError(`refusing to use ${userDir}: not a private directory owned by uid ${uid}`, root);
+    }
+    removeStaleDirs(userDir);
+    mkdirSync(path, { mode: 0o700 });
+  } catch (error) {
+    if (isAxonError(error)) throw error;
+    throw socketDirError(
+      `cannot create the worker socket directory ${path}: ${(error as Error).message}`,
+      root,
+      error,
+    );
+  }
   let workers = 0;
   return {
     path,
@@ -48,6 +60,12 @@ export function createSocketDir(options: SocketDirOptions = {}): SocketDir {
       rmSync(path, { recursive: true, force: true });
     },
   };
+}
+
+// Not the config's fault, but the environment's: TMPDIR is where the sockets go (docs/errors.md).
+function socketDirError(what: string, root: string, cause?: unknown): ConfigError {
+  const fix = `point TMPDIR at a directory only you can write to (now ${root}), or remove the directory if it is yours`;
+  return new ConfigError({ message: `${what}; fix: ${fix}`, cause });
 }
 
 function removeStaleDirs(userDir: string): void {

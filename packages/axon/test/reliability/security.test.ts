@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServingGateway, serveGateway } from "../../src/gateway/index.js";
-import { type Axon, createAxon, WorkerStartError } from "../../src/index.js";
+import { type Axon, ConfigError, createAxon, WorkerStartError } from "../../src/index.js";
 import { createSocketDir } from "../../src/worker/socket-dir.js";
 import { repoRoot, SLOW_START_MS, STARTUP_TIMEOUT_MS } from "../helpers/start-axon.js";
 
@@ -72,6 +72,8 @@ describe("worker sockets", () => {
     const root = mkdtempSync(join(tmpdir(), "axon-root-"));
     mkdirSync(join(root, `axon-${process.getuid?.()}`), { mode: 0o755 });
     expect(() => createSocketDir({ root })).toThrow(/not a private directory/);
+    // An AxonError, as every failure of the public API: createAxon throws it.
+    expect(() => createSocketDir({ root })).toThrow(ConfigError);
   });
 });
 

@@ -117,6 +117,7 @@ describe("a failing host tool", () => {
     expect(error.message).toContain("exceeded max retries count of 2");
     expect(error.message).toContain("no such order");
     expect(error.runId).toBe("exhausted");
+    expect(error.toolName).toBe("lookupOrder"); // a field from the worker, not read from its text
     // The first call and the agent's 2 retries (orders.py: `retries=2`).
     expect(calls).toHaveLength(3);
   });
