@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { AxonEventEmitter } from "./axon-events.js";
 import type { AxonConfig } from "./config/config-schema.js";
@@ -33,14 +34,29 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
   for (const [agent, agentConfig] of Object.entries(config.agents)) {
     pools.set(agent, createAgentPool({ agent, ...agentConfig }));
     const env = { ...config.python.env, ...agentConfig.env };
+    // A spec file is relative to the config file, as every path in it; the worker gets it absolute.
+    const { module, spec, deps, lifespan } = agentConfig;
+    const source = {
+      module,
+      spec: typeof spec === "string" ? resolve(config.baseDir, spec) : spec,
+      deps,
+      lifespan,
+    };
     for (let instance = 0; instance < agentConfig.instances; instance++) {
       const listen = `unix:${socketDir.socketPath(agent, instance)}`;
-      const { module, model } = agentConfig;
-      const command = { python, agent, module, listen, cwd: config.python.cwd, env, model };
+      const command = {
+        python,
+        agent,
+        ...source,
+        listen,
+        cwd: config.python.cwd,
+        env,
+        model: agentConfig.model,
+      };
       children.push(createWorkerChild(agent, instance, agentConfig, command));
     }
     if (agentConfig.standby > 0) {
-      const { module, model } = agentConfig;
+      const { model } = agentConfig;
       let boots = 0;
       standbys.push(
         createStandby({
@@ -51,7 +67,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
           command: () => ({
             python,
             agent,
-            module,
+            ...source,
             listen: `unix:${socketDir.socketPath(`${agent}-standby`, boots++)}`,
             cwd: config.python.cwd,
             env,

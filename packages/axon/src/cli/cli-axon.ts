@@ -7,7 +7,7 @@ import { connectRemoteAxon } from "./remote-axon.js";
 import { startAxon } from "./start-axon.js";
 
 /** The run options the CLI sets: all of them plain JSON, so they can cross HTTP too. */
-export type CliRunOptions = Pick<RunOptions, "model" | "messageHistory" | "timeoutMs">;
+export type CliRunOptions = Pick<RunOptions, "model" | "messageHistory" | "timeoutMs" | "deps">;
 
 /**
  * What `run`, `agents` and `status` need of an Axon. A tree started here (`Axon` fits as it

@@ -39,6 +39,8 @@ run:
   --model <m>       a pydantic-ai model string for this run (e.g. test, openai-chat:NAME)
   --history <file>  a JSON array of pydantic-ai messages (e.g. a previous --json run's allMessages)
   --timeout <ms>    fail with code timeout after this long
+  --deps <json>     the run's deps as JSON (checked against the agent's deps schema; see axon agents)
+  --deps-file <f>   the same, read from a JSON file
 
 types (starts every agent of the config to read its schemas; docs/agents.md):
   --out <file>      where to write (default: axon-types.ts in the config's directory; with --url,

@@ -87,6 +87,7 @@ function runBody(prompt: string, options: CliRunOptions) {
     messageHistory: options.messageHistory,
     model: options.model,
     timeoutMs: options.timeoutMs,
+    deps: options.deps,
   };
 }
 

@@ -20,9 +20,18 @@ const pythonSchema = z.strictObject({
   env: envSchema.default({}),
 });
 
-const agentSchema = z.strictObject({
-  /** The pydantic-ai agent to host, as `package.module:attribute`. Required. */
-  module: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, "a spec like `package.module:agent`"),
+const importSpec = (example: string) =>
+  z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, `a spec like \`package.module:${example}\``);
+
+const agentFields = z.strictObject({
+  /** The pydantic-ai agent to host, as `package.module:attribute`. Exactly one of `module` / `spec`. */
+  module: importSpec("agent").optional(),
+  /** A pydantic-ai Agent Spec instead of Python code: a YAML/JSON file (relative to the config file) or the spec object itself. Exactly one of `module` / `spec`. */
+  spec: z.union([argString, z.record(z.string(), z.unknown())]).optional(),
+  /** A deps factory, `package.module:make_deps`, called per run with the caller's `deps` (validated against its first parameter's type) and the lifespan's resources; or a class with `__aenter__` and `__call__` that is both (docs/agents.md). Default: none (the caller's `deps` are validated against the agent's `deps_type`). */
+  deps: importSpec("make_deps").optional(),
+  /** An async lifespan, `package.module:lifespan` (an `@asynccontextmanager` function), entered once per worker before it serves and exited after it drains; what it yields goes to `deps`, or is every run's deps without one. Default: none. */
+  lifespan: importSpec("lifespan").optional(),
   /** How many worker processes serve this agent. Default: 1. */
   instances: positiveInt.max(64).default(1),
   /** Warm spare workers: booted and health-checked but out of the pool, one takes a crashed worker's place at once. Default: 0. */
@@ -42,6 +51,14 @@ const agentSchema = z.strictObject({
   /** Host tools (made with `tool()`) every run of this agent can call; a run's `tools` add to them. Default: none. */
   tools: toolSetSchema.optional(),
 });
+
+// Either Python code or an Agent Spec, never both: a worker loads one or the other.
+const agentSchema = agentFields.refine(
+  (agent) => (agent.module === undefined) !== (agent.spec === undefined),
+  {
+    message: "exactly one of `module` (a Python agent) or `spec` (an Agent Spec)",
+  },
+);
 
 const backoffSchema = z.strictObject({
   /** Delay before the first retry of a failed agent. Default: 1000 ms. */

@@ -6,8 +6,14 @@ export interface WorkerCommand {
   python: string;
   /** Registered name of the hosted agent. */
   agent: string;
-  /** `package.module:attribute` of the agent. */
-  module: string;
+  /** `package.module:attribute` of the agent; exactly one of `module` / `spec`. */
+  module?: string;
+  /** An Agent Spec: an absolute file path, or the spec object (sent as JSON on the command line). */
+  spec?: string | Record<string, unknown>;
+  /** `package.module:attribute` of the agent's deps factory. Default: none. */
+  deps?: string;
+  /** `package.module:attribute` of the agent's lifespan. Default: none. */
+  lifespan?: string;
   /** `unix:/abs/path.sock` (or `host:port`). */
   listen: string;
   /** Working directory; `module` imports from here. */
@@ -23,17 +29,29 @@ export const CONTROL_FD = 3;
 
 /** The argument array (no shell, nothing interpolated into a command string). */
 export function workerArgs(command: WorkerCommand): string[] {
-  const args = [
-    "-m",
-    "axon_worker",
-    "--agent",
-    `${command.agent}=${command.module}`,
-    "--listen",
-    command.listen,
-  ];
+  const args = ["-m", "axon_worker", ...agentArgs(command), "--listen", command.listen];
   args.push("--control-fd", String(CONTROL_FD), "--parent-pid", String(process.pid));
   if (command.model) args.push("--model", command.model);
   return args;
+}
+
+/** The flags that say which agent the worker hosts and how its deps are made. */
+function agentArgs({ agent, module, spec, deps, lifespan }: WorkerCommand): string[] {
+  const args =
+    module !== undefined
+      ? ["--agent", `${agent}=${module}`]
+      : typeof spec === "string"
+        ? ["--spec", `${agent}=${spec}`]
+        : ["--spec-json", `${agent}=${JSON.stringify(spec ?? {})}`];
+  if (deps) args.push("--deps-factory", `${agent}=${deps}`);
+  if (lifespan) args.push("--lifespan", `${agent}=${lifespan}`);
+  return args;
+}
+
+/** What a worker hosts, for messages: its module, or its spec file. */
+export function agentSource(command: Pick<WorkerCommand, "module" | "spec">): string {
+  if (command.module !== undefined) return command.module;
+  return typeof command.spec === "string" ? `spec ${command.spec}` : "inline spec";
 }
 
 /**

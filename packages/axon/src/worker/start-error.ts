@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { isAxonError } from "../errors/axon-error.js";
 import { WorkerStartError } from "../errors/host-errors.js";
 import { type ControlMessage, PROTOCOL_VERSION } from "./control-message.js";
-import type { WorkerCommand } from "./spawn-worker.js";
+import { agentSource, type WorkerCommand } from "./spawn-worker.js";
 
 /** Everything known about a failed start. */
 export interface StartFailure extends WorkerCommand {
@@ -36,7 +36,7 @@ export function startError(failure: StartFailure): WorkerStartError {
   const hint = hintFor(failure, causeCode, cwdMissing);
   const tail = stderrTail(failure.stderr);
   return new WorkerStartError({
-    message: `worker ${id} (${failure.module}) failed to start: ${what(failure, causeCode, cwdMissing)}${tail}\n  fix: ${hint}`,
+    message: `worker ${id} (${agentSource(failure)}) failed to start: ${what(failure, causeCode, cwdMissing)}${tail}\n  fix: ${hint}`,
     agent: failure.agent,
     stderr: failure.stderr,
     exitCode: exit?.exitCode,
@@ -97,7 +97,10 @@ function hintFor(failure: StartFailure, causeCode: string | undefined, cwdMissin
   if (failure.timedOut) {
     return `see the worker's stderr; on a slow or loaded machine raise startTimeoutMs (now ${failure.startTimeoutMs ?? 30_000} ms)`;
   }
-  const importable = `check that \`${failure.module}\` is importable from cwd ${failure.cwd} with ${python}`;
+  const importable =
+    failure.module === undefined
+      ? `check the agent's spec (${agentSource(failure)}) and what its worker's stderr says`
+      : `check that \`${failure.module}\` is importable from cwd ${failure.cwd} with ${python}`;
   if (failure.exit?.exitCode === EXIT_BAD_SPEC) return importable;
   if (/No module named .?axon_worker\b/.test(failure.stderr)) {
     return `the Python at ${python} has no axon_worker; ${SETUP}, ${elsewhere}`;

@@ -76,7 +76,8 @@ function checkPython(config: AxonConfig, env: NodeJS.ProcessEnv): Check[] {
   // The same choice a worker start makes: AXON_PYTHON / PYTHON_EXEC from the environment count.
   const choice = findConfiguredPython(config.python, env);
   const specs = Object.fromEntries(
-    Object.entries(config.agents).map(([name, agent]) => [name, agent.module]),
+    // Agent Specs have no module to import; their worker reports a bad spec at start.
+    Object.entries(config.agents).flatMap(([name, agent]) => (agent.module ? [[name, agent.module]] : [])),
   );
   const result = spawnSync(choice.executable, ["-c", PYTHON_PROBE, JSON.stringify(specs)], {
     cwd: config.python.cwd,

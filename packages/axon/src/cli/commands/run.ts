@@ -12,6 +12,8 @@ const OPTIONS = {
   model: { type: "string" },
   history: { type: "string" },
   timeout: { type: "string" },
+  deps: { type: "string" },
+  "deps-file": { type: "string" },
 } as const;
 
 /**
@@ -25,6 +27,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     model: values.model,
     messageHistory: values.history ? await readHistory(values.history, io.cwd) : undefined,
     timeoutMs: values.timeout === undefined ? undefined : parseTimeout(values.timeout),
+    deps: await readDeps(values.deps, values["deps-file"], io.cwd),
   };
   return withCliAxon(values, io, agent, async (axon) => {
     if (values.stream) await printStream(axon, agent, prompt, options, values.json, io);
@@ -89,4 +92,27 @@ async function readHistory(path: string, cwd: string): Promise<unknown[]> {
     );
   }
   return messages;
+}
+
+/** `--deps '<json>'` or `--deps-file <path>` (not both): the run's deps, checked by the worker. */
+async function readDeps(inline: string | undefined, path: string | undefined, cwd: string): Promise<unknown> {
+  if (inline !== undefined && path !== undefined)
+    throw new UsageError("give --deps or --deps-file, not both");
+  if (inline !== undefined) return parseJson(inline, "--deps");
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), "utf8");
+  } catch (error) {
+    throw new UsageError(`--deps-file ${path}: cannot read it (${(error as Error).message})`);
+  }
+  return parseJson(text, `--deps-file ${path}`);
+}
+
+function parseJson(text: string, flag: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: not JSON (${(error as Error).message})`);
+  }
 }
