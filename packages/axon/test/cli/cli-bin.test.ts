@@ -35,6 +35,21 @@ describe("the built axon executable", () => {
 });
 
 describe("axon serve", () => {
+  it("goes on serving when the reader of its output goes away (| head), and still stops with 0", async () => {
+    const child = spawn(bin, ["serve", "--port", "0", "--config", CLI_CONFIG], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    // Like `| head -1`: read a first line, then close both pipes.
+    await new Promise((resolve) => child.stderr.once("data", resolve));
+    child.stdout.destroy();
+    child.stderr.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // boot and print into the closed pipes
+    expect(child.exitCode).toBeNull();
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
   it("serves the gateway on a free port, prints the dashboard URL, and stops cleanly on SIGTERM", async () => {
     const child = spawn(bin, ["serve", "--port", "0", "--config", CLI_CONFIG], {
       stdio: ["ignore", "pipe", "pipe"],
