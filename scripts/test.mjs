@@ -7,6 +7,12 @@ const steps = [
   ["generated code matches proto/", "node", ["scripts/gen-proto.mjs", "--check"]],
   ["lint + typecheck (biome, tsc, ruff, pyright)", "npm", ["run", "--silent", "lint"]],
   ["build (the CLI tests run the built bin)", "npm", ["run", "--silent", "build"]],
+  // The generated types of the demo agents are what the agents generate now (needs the build).
+  [
+    "examples/axon-types.ts is fresh (axon types --check)",
+    "node",
+    ["packages/axon/bin/axon.js", "types", "--check", "--config", "examples/axon.config.ts"],
+  ],
   ["python tests (pytest)", "npm", ["run", "--silent", "test:py"]],
   ["typescript tests (vitest)", "npm", ["run", "--silent", "test:ts"]],
 ];
