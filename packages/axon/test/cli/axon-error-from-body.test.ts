@@ -8,7 +8,11 @@ import {
   ConfigError,
   WorkerCrashedError,
 } from "../../src/errors/host-errors.js";
-import { InternalError, UsageLimitExceededError } from "../../src/errors/worker-errors.js";
+import {
+  InternalError,
+  UnexpectedModelBehaviorError,
+  UsageLimitExceededError,
+} from "../../src/errors/worker-errors.js";
 import { toErrorResponse } from "../../src/gateway/http-error.js";
 
 const SERVER = "http://127.0.0.1:4000";
@@ -43,6 +47,13 @@ describe("a gateway error body read back by the CLI", () => {
     expect(roundTrip(new AxonTimeoutError({ message: "late", timeoutMs: 50 }))).toMatchObject({
       timeoutMs: 50,
     });
+  });
+
+  it("keeps the structured facts of a worker error: the exhausted tool, a draining worker", () => {
+    const exhausted = roundTrip(new UnexpectedModelBehaviorError({ message: "x", toolName: "lookup" }));
+    expect(exhausted).toMatchObject({ code: "unexpected_model_behavior", toolName: "lookup" });
+    const draining = roundTrip(new AgentUnavailableError({ message: "stopping", workerDraining: true }));
+    expect(draining).toMatchObject({ code: "agent_unavailable", retryable: true, workerDraining: true });
   });
 
   it("turns the gateway's own codes into what the CLI was set up wrongly with", () => {
