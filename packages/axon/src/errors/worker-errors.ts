@@ -17,7 +17,7 @@ export class UsageLimitExceededError extends AxonError {
   }
 }
 
-/** The model answered something pydantic-ai could not use (e.g. too many retries). */
+/** The model answered something pydantic-ai could not use; `toolName` when a tool's retries ran out. */
 export class UnexpectedModelBehaviorError extends AxonError {
   constructor(options: AxonErrorOptions) {
     super("unexpected_model_behavior", options);
@@ -38,7 +38,7 @@ export class ModelApiError extends AxonError {
   }
 }
 
-/** The agent's output failed its validation. */
+/** The agent's output retries ran out: the model never gave an output that passed validation. */
 export class OutputValidationError extends AxonError {
   constructor(options: AxonErrorOptions) {
     super("output_validation", options);
@@ -52,7 +52,7 @@ export class UserError extends AxonError {
   }
 }
 
-/** The run was cancelled: by an `AbortSignal`, `cancel()`, or the worker shutting down. */
+/** The run was cancelled: by an `AbortSignal`, `cancel()`, or the agent's own code (`RunCancelled`). */
 export class CancelledError extends AxonError {
   constructor(options: AxonErrorOptions) {
     super("cancelled", options);
