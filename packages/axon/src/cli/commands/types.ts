@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { ConfigError } from "../../errors/host-errors.js";
 import { generateAgentTypes } from "../../types-gen/generate-agent-types.js";
 import { withCliAxon } from "../cli-axon.js";
@@ -25,7 +25,7 @@ export const DEFAULT_TYPES_FILE = "axon-types.ts";
 export async function typesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS, []);
   const out = outputPath(values, io);
-  const shown = relative(io.cwd, out) || out;
+  const shown = shownPath(io.cwd, out);
   // The command to run again, as this one was called (without --check).
   const regenerate = ["npx axon types", ...argv.filter((arg) => arg !== "--check")].join(" ");
   if (values.check && !existsSync(out)) {
@@ -63,6 +63,12 @@ function outputPath(values: { out?: string; config?: string; url?: string }, io:
   // Against a running `axon serve` there is no config file to sit beside.
   if (values.config === undefined && (values.url ?? io.env.AXON_URL)) return join(io.cwd, DEFAULT_TYPES_FILE);
   return join(dirname(findConfig(io.cwd, values.config).path), DEFAULT_TYPES_FILE);
+}
+
+/** Relative to the current directory when inside it (`examples/axon-types.ts`), else absolute. */
+function shownPath(cwd: string, path: string): string {
+  const inside = relative(cwd, path);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 function write(path: string, text: string, shown: string): void {
