@@ -15,6 +15,7 @@ const steps = [
   ],
   ["python tests (pytest)", "npm", ["run", "--silent", "test:py"]],
   ["typescript tests (vitest)", "npm", ["run", "--silent", "test:ts"]],
+  ["python tests, newest versions + extras", "node", ["scripts/python-latest.mjs"]],
 ];
 
 const only = process.argv.slice(2);
