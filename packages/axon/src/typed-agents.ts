@@ -20,37 +20,36 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 export type AgentName<Types> = IsAny<Types> extends true ? string : keyof Types & string;
 
 /** The agent's output type (`unknown` for an untyped Axon or a name not in the map). */
-export type OutputOf<Types, A> = IsAny<Types> extends true
-  ? unknown
-  : A extends keyof Types
-    ? Types[A] extends { output: infer O }
-      ? O
-      : unknown
-    : unknown;
+export type OutputOf<Types, A> =
+  IsAny<Types> extends true
+    ? unknown
+    : A extends keyof Types
+      ? Types[A] extends { output: infer O }
+        ? O
+        : unknown
+      : unknown;
 
 /** The type of the deps a caller sends the agent (`unknown`: any JSON, unchecked). */
-export type DepsOf<Types, A> = IsAny<Types> extends true
-  ? unknown
-  : A extends keyof Types
-    ? Types[A] extends { deps: infer D }
-      ? D
-      : unknown
-    : unknown;
+export type DepsOf<Types, A> =
+  IsAny<Types> extends true
+    ? unknown
+    : A extends keyof Types
+      ? Types[A] extends { deps: infer D }
+        ? D
+        : unknown
+      : unknown;
 
 /**
  * A run's output type: `T` when the caller names one (`run<T>(...)`, as before types existed),
  * else the agent's. `unknown` is the default of `T`, so it means "not named"; `any` stays `any`.
  */
-export type RunOutput<Types, A, T> = IsAny<T> extends true
-  ? T
-  : unknown extends T
-    ? OutputOf<Types, A>
-    : T;
+export type RunOutput<Types, A, T> = IsAny<T> extends true ? T : unknown extends T ? OutputOf<Types, A> : T;
 
 /** `RunOptions` whose `deps` has the agent's deps type; plain `RunOptions` when that is `unknown`. */
-export type RunOptionsFor<Types, A> = unknown extends DepsOf<Types, A>
-  ? RunOptions
-  : Omit<RunOptions, "deps"> & {
-      /** The agent's deps, as JSON (validated against its deps schema on the worker). Default: none. */
-      deps?: DepsOf<Types, A>;
-    };
+export type RunOptionsFor<Types, A> =
+  unknown extends DepsOf<Types, A>
+    ? RunOptions
+    : Omit<RunOptions, "deps"> & {
+        /** The agent's deps, as JSON (validated against its deps schema on the worker). Default: none. */
+        deps?: DepsOf<Types, A>;
+      };
