@@ -74,6 +74,9 @@ const byGatewayCode: Record<GatewayErrorCode, Make> = {
     }),
   run_not_found: (o) => new InvalidRequestError({ ...o, field: "runId" }),
   payload_too_large: (o) => new InvalidRequestError(o),
+  // The CLI is no browser: it sends no Origin and always JSON; seen only behind an odd proxy.
+  forbidden_origin: (o) => new ConfigError({ ...o, field: "url" }),
+  unsupported_media_type: (o) => new InvalidRequestError({ ...o, field: "content-type" }),
 };
 
 /**

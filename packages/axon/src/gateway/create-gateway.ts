@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { GatewayAxon } from "./axon-types.js";
 import { bearerAuth } from "./bearer-auth.js";
+import { crossSiteGuard } from "./cross-site-guard.js";
 import { type GatewayContext, type GatewayLogger, silentLogger } from "./gateway-context.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { HttpError, toErrorResponse } from "./http-error.js";
@@ -91,6 +92,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const publicPaths = (path: string) => path === "/healthz" || isDashboardPath(path);
     app.use("*", bearerAuth({ token: options.token, publicPaths }));
   }
+  // After CORS (its preflight answers first) and auth, before every route that acts.
+  app.use("*", crossSiteGuard(options.corsOrigins));
 
   healthRoutes(app, context);
   agentRoutes(app, context);

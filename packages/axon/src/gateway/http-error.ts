@@ -5,7 +5,13 @@ import type { AxonErrorCode } from "../errors/axon-error.js";
 import { isAxonError } from "../errors/axon-error.js";
 
 /** The gateway's own codes, beside the library's `AxonErrorCode`s. */
-export type GatewayErrorCode = "unauthorized" | "not_found" | "run_not_found" | "payload_too_large";
+export type GatewayErrorCode =
+  | "unauthorized"
+  | "forbidden_origin"
+  | "not_found"
+  | "run_not_found"
+  | "payload_too_large"
+  | "unsupported_media_type";
 
 export type ErrorCode = AxonErrorCode | GatewayErrorCode;
 
@@ -33,7 +39,9 @@ const statusByCode: Record<ErrorCode, number> = {
   agent_not_found: 404,
   not_found: 404,
   run_not_found: 404,
+  forbidden_origin: 403,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   usage_limit_exceeded: 422,
   overloaded: 429,
   cancelled: 499,

@@ -54,7 +54,11 @@ describe("POST /v1/agents/:name/run", () => {
   });
 
   it("refuses a body that is not JSON with a 400", async () => {
-    const response = await gateway.request("/v1/agents/echo/run", { method: "POST", body: "{nope" });
+    const response = await gateway.request("/v1/agents/echo/run", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatchObject({ code: "invalid_request", field: "body" });
   });

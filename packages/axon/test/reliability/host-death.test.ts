@@ -48,6 +48,7 @@ describe("a gateway process killed with SIGKILL", () => {
         const gateway = await serveGateway({ axon, port });
         const response = await fetch(`${gateway.url}/v1/agents/echo/run`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({ prompt: "after the fall" }),
         });
         expect(((await response.json()) as { output: string }).output).toBe("after the fall");

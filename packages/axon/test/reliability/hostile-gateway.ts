@@ -62,6 +62,8 @@ const clientErrorCodes = [
   "not_found",
   "run_not_found",
   "payload_too_large",
+  "unsupported_media_type",
+  "forbidden_origin",
   "usage_limit_exceeded",
   "overloaded",
   "cancelled",
