@@ -68,6 +68,9 @@ function what(failure: StartFailure, causeCode: string | undefined, cwdMissing: 
   }
   if (fatal) return fatal.message;
   if (failure.timedOut) return `not ready within ${failure.startTimeoutMs ?? 30_000} ms`;
+  // Before `exit`: after a failed handshake the exit is the SIGKILL the host sent, not the cause.
+  const rpc = handshakeFailure(failure.cause);
+  if (rpc !== undefined) return `its handshake (health check, Describe) failed: ${rpc}`;
   if (exit)
     return `exited during start-up (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`})`;
   return (failure.cause as Error | undefined)?.message ?? "unknown failure";
@@ -93,6 +96,9 @@ function hintFor(failure: StartFailure, causeCode: string | undefined, cwdMissin
     return `reinstall the worker wheel that ships with this Axon: ${SETUP}; or update the venv that python.venv / AXON_PYTHON points at`;
   }
   if (failure.fatal?.hint) return failure.fatal.hint;
+  if (handshakeFailure(failure.cause) !== undefined) {
+    return "the worker raised while answering; its log records (and stderr above) carry the Python traceback";
+  }
   if (failure.exit?.exitCode === EXIT_CANNOT_BIND) return `check that ${failure.listen} can be bound`;
   if (failure.timedOut) {
     return `see the worker's stderr; on a slow or loaded machine raise startTimeoutMs (now ${failure.startTimeoutMs ?? 30_000} ms)`;
@@ -121,6 +127,12 @@ export function startFailureReason(error: unknown): string {
   const hint =
     isAxonError(error) && error.code === "worker_start_failed" ? (error as WorkerStartError).hint : "";
   return hint ? `${first}; fix: ${hint}` : first;
+}
+
+/** The status details of a gRPC error (a grpc-js `ServiceError`: numeric `code`, `details`). */
+function handshakeFailure(cause: unknown): string | undefined {
+  const error = cause as { code?: unknown; details?: unknown } | null | undefined;
+  return typeof error?.code === "number" && typeof error.details === "string" ? error.details : undefined;
 }
 
 /** The last lines of stderr, indented under the message; empty when there is none. */
