@@ -64,7 +64,7 @@ async function attack(gatewayUrl: string) {
   const page = await browser.context.newPage();
   const sinkLoaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame.name() === "sink" });
   await page.goto(`${evilOrigin}/?target=${encodeURIComponent(gatewayUrl)}`);
-  await page.waitForFunction(() => document.title === "sent");
+  await page.waitForFunction('document.title === "sent"');
   await sinkLoaded;
   await page.close();
 }
