@@ -7,6 +7,7 @@ import {
   type ProgressEvent,
 } from "./axon-events.js";
 import type { AxonConfig, AxonConfigInput } from "./config/config-schema.js";
+import { MAX_DELAY_MS } from "./config/delay-ms.js";
 import { loadConfig } from "./config/load-config.js";
 import { parseConfig } from "./config/parse-config.js";
 import { AgentNotFoundError } from "./errors/host-errors.js";
@@ -227,7 +228,11 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       return axon;
     },
     close(closeOptions = {}) {
-      const graceMs = closeOptions.graceMs ?? closeOptions.timeoutMs ?? config.shutdownGraceMs;
+      // Capped at a timer's longest wait: a longer one would fire at once and cut every run.
+      const graceMs = Math.min(
+        closeOptions.graceMs ?? closeOptions.timeoutMs ?? config.shutdownGraceMs,
+        MAX_DELAY_MS,
+      );
       // The pools stay up while draining: a run in flight still needs them for its retries and
       // for the round trips after its host tools. `begin` refuses new runs from here on.
       drain ??= drainRuns(active);
