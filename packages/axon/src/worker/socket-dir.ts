@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createHash, randomBytes } from "node:crypto";
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAxonError } from "../errors/axon-error.js";
 import { ConfigError } from "../errors/host-errors.js";
@@ -23,14 +23,16 @@ export interface SocketDirOptions {
 const MAX_SOCKET_PATH = 100;
 
 /**
- * Creates `<tmp>/axon-<uid>/<hostpid>-<random>/` with mode 0700, after removing the
- * directories of hosts that are no longer alive (killed with -9, they could not clean up).
+ * Creates `<tmp>/axon-<uid>/<namespace>-<hostpid>-<random>/` with mode 0700, after removing the
+ * directories of hosts of this PID namespace that are no longer alive (killed with -9, they
+ * could not clean up).
  */
 export function createSocketDir(options: SocketDirOptions = {}): SocketDir {
   const uid = process.getuid?.() ?? 0;
   const root = options.root ?? tmpdir();
   const userDir = join(root, `axon-${uid}`);
-  const path = join(userDir, `${process.pid}-${randomBytes(4).toString("hex")}`);
+  const namespace = pidNamespaceKey();
+  const path = join(userDir, `${namespace}-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     mkdirSync(userDir, { recursive: true, mode: 0o700 });
     const stat = lstatSync(userDir);
@@ -38,7 +40,7 @@ export function createSocketDir(options: SocketDirOptions = {}): SocketDir {
     if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) {
       throw socketDirError(`refusing to use ${userDir}: not a private directory owned by uid ${uid}`, root);
     }
-    removeStaleDirs(userDir);
+    removeStaleDirs(userDir, namespace);
     mkdirSync(path, { mode: 0o700 });
   } catch (error) {
     if (isAxonError(error)) throw error;
@@ -68,9 +70,28 @@ function socketDirError(what: string, root: string, cause?: unknown): ConfigErro
   return new ConfigError({ message: `${what}; fix: ${fix}`, cause });
 }
 
-function removeStaleDirs(userDir: string): void {
+/**
+ * Which PID namespace (and machine) this host's pids mean something in. A pid is only "dead" if
+ * it is dead in the namespace that named it: a host in another container sharing /tmp sees none
+ * of our pids and, judging by pid alone, deleted the sockets of live hosts.
+ */
+function pidNamespaceKey(): string {
+  let namespace = "";
+  try {
+    namespace = readlinkSync("/proc/self/ns/pid"); // e.g. "pid:[4026531836]"; Linux only
+  } catch {
+    // No procfs (macOS): one namespace per machine.
+  }
+  return createHash("sha256").update(`${hostname()}\0${namespace}`).digest("hex").slice(0, 8);
+}
+
+/** Removes `<namespace>-<pid>-*` directories of hosts of our own namespace that are gone. */
+function removeStaleDirs(userDir: string, namespace: string): void {
   for (const name of readdirSync(userDir)) {
-    const pid = Number(name.split("-")[0]);
+    const [owner, pidText] = name.split("-");
+    // Another namespace's, or an older layout's: whether its host lives cannot be told from here.
+    if (owner !== namespace) continue;
+    const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
     rmSync(join(userDir, name), { recursive: true, force: true });
   }
