@@ -39,13 +39,31 @@ export function createTally() {
 export function invariants(s) {
   return [
     ["no request hung (no answer within deadline + 5 s)", s.load.hung === 0, `${s.load.hung} hung`],
-    ["success >= 99.9 %", s.load.successRate >= 0.999, `${(s.load.successRate * 100).toFixed(3)} %`],
+    // A restart stops an agent's workers on purpose and may cut the runs they hold (a rolling
+    // reload is what keeps them): with restarts on, fewer runs can succeed by design.
+    s.restartEveryMs > 0
+      ? [
+          "success >= 99 % (restarts cut runs on purpose)",
+          s.load.successRate >= 0.99,
+          `${(s.load.successRate * 100).toFixed(3)} %`,
+        ]
+      : ["success >= 99.9 %", s.load.successRate >= 0.999, `${(s.load.successRate * 100).toFixed(3)} %`],
     [
       "workers were killed and restarted",
       s.kills > 0 && s.restarts > 0,
       `${s.kills} kills, ${s.restarts} restarts`,
     ],
     ["every worker ready again after the chaos", s.recovered, s.recovered ? "yes" : "no"],
+    [
+      "the worker processes alive are exactly those status() lists",
+      s.workers.listed.join() === s.workers.running.join(),
+      `${s.workers.running.length} running, ${s.workers.listed.length} listed`,
+    ],
+    [
+      "every restart request answered 200",
+      s.restartEveryMs === 0 || (s.restartRequests.requests > 0 && s.restartRequests.failed === 0),
+      `${s.restartRequests.requests} in ${s.restartRequests.bursts} bursts, ${s.restartRequests.failed} failed`,
+    ],
     ["host fds back at baseline", s.after.fds <= s.baseline.fds, `${s.baseline.fds} -> ${s.after.fds}`],
     [
       "host sockets back at baseline",
@@ -71,7 +89,7 @@ const mib = (n) => `${n.toFixed(1)} MiB`;
 export function print(s, checks) {
   const l = s.load;
   const lines = [
-    `axon soak: ${s.durationS} s, ${s.concurrency} concurrent, a worker SIGKILLed every ~${s.killEveryMs} ms`,
+    `axon soak: ${s.durationS} s, ${s.concurrency} concurrent, a worker SIGKILLed every ~${s.killEveryMs} ms, concurrent restarts every ~${s.restartEveryMs} ms`,
     `  sent ${l.sent}  succeeded ${l.succeeded} (${(l.successRate * 100).toFixed(3)} %)  hung ${l.hung}  (${(l.sent / s.durationS).toFixed(0)} req/s)`,
     `  failed by code: ${Object.keys(l.failedByCode).length === 0 ? "none" : JSON.stringify(l.failedByCode)}`,
     `  streams resent by the client after a mid-stream crash: ${l.streamsResent}`,

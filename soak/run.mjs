@@ -1,6 +1,8 @@
-// `npm run soak [-- --duration 60 --concurrency 32 --kill-every 2000 --json]`: steady mixed load
-// on the demo agents through the HTTP gateway (loopback only) while a killer SIGKILLs a random
-// worker every ~2 s. Prints the figures, checks the invariants, exits 1 when one breaks.
+// `npm run soak [-- --duration 60 --concurrency 32 --kill-every 2000 --restart-every 3000 --json]`:
+// steady mixed load on the demo agents through the HTTP gateway (loopback only) while a killer
+// SIGKILLs a random worker every ~2 s and a restarter sends bursts of concurrent restarts of a
+// random agent every ~3 s (0 turns either off). Prints the figures, checks the invariants, exits 1
+// when one breaks.
 // Needs the built package (`npm run build`). See docs/reliability.md.
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
@@ -13,18 +15,21 @@ import { alive, children, snapshot } from "./host-probe.mjs";
 import { startKiller } from "./killer.mjs";
 import { createTally, invariants, print } from "./report.mjs";
 import { requestKinds } from "./requests.mjs";
+import { startRestarter } from "./restarter.mjs";
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: "string", default: "60" },
     concurrency: { type: "string", default: "32" },
     "kill-every": { type: "string", default: "2000" },
+    "restart-every": { type: "string", default: "3000" },
     json: { type: "boolean", default: false },
   },
 });
 const durationS = Number(args.duration);
 const concurrency = Number(args.concurrency);
 const killEveryMs = Number(args["kill-every"]);
+const restartEveryMs = Number(args["restart-every"]);
 const repoRoot = new URL("..", import.meta.url).pathname;
 
 const axon = await createAxon(
@@ -73,8 +78,10 @@ const client = async () => {
   }
 };
 const killer = startKiller(axon, killEveryMs);
+const restarter = startRestarter(gateway.url, ["echo", "structured", "tools", "chaos"], restartEveryMs);
 await Promise.all(Array.from({ length: concurrency }, client));
 const kills = killer.stop();
+const restartRequests = await restarter.stop();
 
 // Recovery: every worker ready again, then idle keep-alive connections time out (Node's server
 // closes them after 5 s) before the host's fds are compared with the baseline.
@@ -84,6 +91,13 @@ await until_(async () => {
   after = await snapshot();
   return after.fds <= baseline.fds && after.sockets <= baseline.sockets;
 }, 15_000);
+// What really runs against what status() lists: a restart that leaked a worker shows up here.
+const listed = axon
+  .status()
+  .map((w) => w.pid)
+  .filter(Boolean)
+  .sort((a, b) => a - b);
+const running = children().sort((a, b) => a - b);
 
 await gateway.close();
 await axon.close();
@@ -94,8 +108,11 @@ const summary = {
   durationS,
   concurrency,
   killEveryMs,
+  restartEveryMs,
   load: tally.summary(),
   kills,
+  restartRequests,
+  workers: { listed, running },
   restarts,
   restartMs: { p50: quantile(restartMs, 0.5), max: quantile(restartMs, 1) },
   recovered,
