@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pydantic import BaseModel
 from pydantic_ai.messages import (
     FinalResultEvent,
     PartDeltaEvent,
@@ -19,8 +20,13 @@ from axon_worker._events import EventTranslator
 from axon_worker._proto.axon.v1.run_pb2 import RunEvent
 
 
+class City(BaseModel):
+    city: str
+    population: int
+
+
 def translate(*events: object) -> list[RunEvent]:
-    translator = EventTranslator()
+    translator = EventTranslator(City)
     return [message for event in events for message in translator.translate(event)]  # pyright: ignore[reportArgumentType]
 
 

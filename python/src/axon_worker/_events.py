@@ -32,25 +32,22 @@ from pydantic_ai.messages import (
     ToolCallPartDelta,
 )
 
-from ._partial import UNKNOWN, OutputShape, output_shape, run_output_spec
+from ._partial import OutputShape, output_shape
 from ._proto.axon.v1 import run_pb2 as pb
 from ._result import to_json, to_response, to_tool_call
 
 __all__ = ["EventTranslator"]
 
-_NO_SPEC = object()
-
 
 class EventTranslator:
     """Stateful: remembers the output's JSON text across deltas of one model response.
 
-    `output_type` is the run's output spec; by default the one `build_run_kwargs` recorded for the
-    run served in this task (the service builds its translator without arguments).
+    `output_type` is the run's output spec (a per-run override, else the agent's own): it says
+    where partial structured output is in a model response and how to unwrap it.
     """
 
-    def __init__(self, output_type: Any = _NO_SPEC) -> None:
-        spec = run_output_spec.get(_NO_SPEC) if output_type is _NO_SPEC else output_type
-        self._shape: OutputShape = UNKNOWN if spec is _NO_SPEC else output_shape(spec)
+    def __init__(self, output_type: Any) -> None:
+        self._shape: OutputShape = output_shape(output_type)
         self._text: dict[int, str] = {}
         """Text of each text part of the current response, by part index (NativeOutput/PromptedOutput)."""
         self._args: dict[int, str] = {}

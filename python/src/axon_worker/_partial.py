@@ -17,17 +17,13 @@ from __future__ import annotations
 import inspect
 import types
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, is_dataclass
 from typing import Any, Literal, Union, cast, get_args, get_origin, is_typeddict
 
 import pydantic
 from pydantic_ai import DeferredToolRequests, NativeOutput, PromptedOutput, TextOutput, ToolOutput
 
-__all__ = ["UNKNOWN", "OutputShape", "output_shape", "run_output_spec"]
-
-run_output_spec: ContextVar[Any] = ContextVar("axon_run_output_spec")
-"""The output spec of the run being served in this task (set by `build_run_kwargs`)."""
+__all__ = ["UNKNOWN", "OutputShape", "output_shape"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from typing_extensions import TypedDict
 from ._errors import RequestError
 from ._host_tools import apply_host_tools
 from ._json import json_object
-from ._partial import run_output_spec
 from ._proto.axon.v1 import run_pb2 as pb
 
 __all__ = ["ModelCache", "build_run_kwargs", "run_id_of"]
@@ -132,6 +131,4 @@ def build_run_kwargs(
     if request.prompt == "" and history is None and not request.deferred_tool_results:
         raise RequestError("prompt", "give a prompt, a message history, or both")
     apply_host_tools(agent, request, kwargs)
-    # What the run's stream translator reads its output shape from (see _events.py).
-    run_output_spec.set(kwargs.get("output_type", agent.output_type))
     return kwargs

@@ -152,7 +152,7 @@ class AgentService:
             try:
                 agent = self._agent(request.agent, run_id)
                 kwargs = await self._run_kwargs(agent, request, run_id)
-                translator = EventTranslator()
+                translator = EventTranslator(kwargs.get("output_type", agent.output_type))
                 async with agent.run_stream_events(**kwargs) as events:
                     async for event in events:
                         for message in translator.translate(event):
