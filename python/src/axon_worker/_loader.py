@@ -64,13 +64,23 @@ def _import(name: str, spec: str, what: str = "") -> object:
         ) from None
     target: object = module
     for part in attribute.split("."):
-        if not hasattr(target, part):
+        try:
+            target = getattr(target, part)
+        except AttributeError as error:
+            # A plain missing name raises in getattr itself; one raised by a property or a module
+            # `__getattr__` comes from a frame below it, and its traceback says why.
+            plain = error.__traceback__ is None or error.__traceback__.tb_next is None
             raise LoadError(
                 f"{of}: module {module_name!r} has no attribute {attribute!r}",
-                "",
+                "" if plain else traceback.format_exc(),
                 f"check the name after the colon in {spec!r}",
-            )
-        target = getattr(target, part)
+            ) from None
+        except BaseException as error:  # a property or module `__getattr__` runs code, which may fail
+            raise LoadError(
+                f"{of}: reading {attribute!r} of {module_name!r} raised {type(error).__name__}: {error}",
+                traceback.format_exc(),
+                f"reading {part!r} runs code (a property or a module-level __getattr__); see the traceback",
+            ) from None
     return target
 
 
@@ -116,19 +126,33 @@ def load(sources: Mapping[str, AgentSource]) -> Loaded:
     """Load every agent (module or Agent Spec) and its deps factory / lifespan; the first failure raises."""
     loaded = Loaded()
     for name, source in sources.items():
-        if source.module is not None:
-            agent = _load_one(name, source.module)
-        elif source.spec is not None:
-            agent = _load_spec(name, source.spec)
-        else:  # _cli checks this; kept for callers that build sources themselves
-            raise LoadError(f"agent {name!r}: neither a module nor a spec", "", "give one of them")
-        factory = None if source.deps is None else _import(name, source.deps, " (deps)")
-        lifespan = None if source.lifespan is None else _import(name, source.lifespan, " (lifespan)")
         try:
-            loaded.deps[name] = agent_deps(
-                name, agent.deps_type, factory, lifespan, factory_spec=source.deps or ""
-            )
-        except DepsError as error:
-            raise LoadError(f"agent {name!r}: {error.message}", "", error.hint) from None
-        loaded.agents[name] = agent
+            _load_into(loaded, name, source)
+        except LoadError:
+            raise
+        except Exception as error:  # an agent's own code (a property of it) that fails while loading
+            raise LoadError(
+                f"agent {name!r}: loading it raised {type(error).__name__}: {error}",
+                traceback.format_exc(),
+                "the agent's own code raised while it was loaded; see the traceback",
+            ) from None
     return loaded
+
+
+def _load_into(loaded: Loaded, name: str, source: AgentSource) -> None:
+    """Load one agent and its deps into `loaded`."""
+    if source.module is not None:
+        agent = _load_one(name, source.module)
+    elif source.spec is not None:
+        agent = _load_spec(name, source.spec)
+    else:  # _cli checks this; kept for callers that build sources themselves
+        raise LoadError(f"agent {name!r}: neither a module nor a spec", "", "give one of them")
+    factory = None if source.deps is None else _import(name, source.deps, " (deps)")
+    lifespan = None if source.lifespan is None else _import(name, source.lifespan, " (lifespan)")
+    try:
+        loaded.deps[name] = agent_deps(
+            name, agent.deps_type, factory, lifespan, factory_spec=source.deps or ""
+        )
+    except DepsError as error:
+        raise LoadError(f"agent {name!r}: {error.message}", "", error.hint) from None
+    loaded.agents[name] = agent
