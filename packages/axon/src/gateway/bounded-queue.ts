@@ -36,10 +36,14 @@ export function createBoundedQueue<T>(limit: number): BoundedQueue<T> {
     },
     async next(signal) {
       while (items.length === 0 && !over && !signal.aborted) {
+        // One listener per wait, removed again: a long-lived feed waits thousands of times.
+        let onAbort = () => {};
         await new Promise<void>((resolve) => {
           wake = resolve;
-          signal.addEventListener("abort", () => resolve(), { once: true });
+          onAbort = () => resolve();
+          signal.addEventListener("abort", onAbort, { once: true });
         });
+        signal.removeEventListener("abort", onAbort);
         wake = undefined;
       }
       return over || signal.aborted ? undefined : items.shift();
