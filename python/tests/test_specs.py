@@ -78,16 +78,22 @@ def test_an_invalid_spec_exits_78_saying_so() -> None:
     assert "invalid Agent Spec" in fatal["message"] and "'bad'" in fatal["message"]
 
 
-def test_a_yaml_spec_without_pyyaml_names_the_extra_to_install(tmp_path: Path) -> None:
+async def test_a_yaml_spec_file_serves_as_the_worker_depends_on_the_spec_extra(tmp_path: Path) -> None:
     spec = tmp_path / "agent.yaml"
-    spec.write_text("model: test\n")
+    spec.write_text("model: test\ndescription: From YAML.\ninstructions: Say hi.\n")
+    worker = Worker(["--spec", f"yaml={spec}"], agents={})
     try:
-        import yaml  # pyright: ignore[reportMissingModuleSource, reportUnusedImport]  # noqa: F401
-    except ImportError:
-        fatal = fatal_of(["--spec", f"y={spec}"], 78)
-        assert "pydantic-ai-slim[spec]" in fatal["hint"]
-    else:
-        pytest.skip("PyYAML is installed: YAML specs load")
+        worker.ready()
+        client = Client(worker.address)
+        try:
+            (described,) = (await client.describe()).agents
+            assert described.description == "From YAML."
+            response = await client.run(RunRequest(agent="yaml", prompt="hi"))
+            assert isinstance(json.loads(response.output_json), str)
+        finally:
+            await client.close()
+    finally:
+        worker.stop()
 
 
 @pytest.mark.parametrize(
