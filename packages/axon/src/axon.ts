@@ -147,6 +147,8 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       agentTimeoutMs: timeoutMs,
       agentTools: tools,
       onEvent,
+      maxRetryAttempts: config.maxRetryAttempts,
+      maxMessageBytes: config.maxMessageBytes,
     });
     // A worker that stops under a run while Axon drains stops because of the shutdown (Ctrl-C
     // in a terminal, or systemd's default KillMode, signals the workers too): say so.

@@ -52,6 +52,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
         cwd: config.python.cwd,
         env,
         model: agentConfig.model,
+        maxMessageBytes: config.maxMessageBytes,
       };
       children.push(createWorkerChild(agent, instance, agentConfig, command));
     }
@@ -72,6 +73,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
             cwd: config.python.cwd,
             env,
             model,
+            maxMessageBytes: config.maxMessageBytes,
           }),
           startTimeoutMs: config.startTimeoutMs,
           healthCheck: config.supervisor.healthCheck,

@@ -10,9 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-__all__ = ["MODEL_ENV", "AgentSource", "CliError", "Options", "parse_args"]
+__all__ = ["DEFAULT_MAX_MESSAGE_BYTES", "MODEL_ENV", "AgentSource", "CliError", "Options", "parse_args"]
 
 MODEL_ENV = "AXON_PYTHON_AGENT_MODEL"
+
+DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+"""The host's default (its config's `maxMessageBytes`); gRPC's own 4 MiB would cut long histories."""
+_MAX_C_INT = 2**31 - 1
+"""gRPC takes message limits as a C int."""
 
 
 class CliError(Exception):
@@ -46,6 +51,8 @@ class Options:
     control_fd: int | None
     parent_pid: int
     grace: float
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    """Largest gRPC message received or sent; the host's channel uses the same limit."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--control-fd", type=int, metavar="N")
     parser.add_argument("--parent-pid", type=int, metavar="PID")
     parser.add_argument("--grace", type=float, default=10.0, metavar="SECONDS")
+    parser.add_argument("--max-message-bytes", type=int, default=DEFAULT_MAX_MESSAGE_BYTES, metavar="N")
     return parser
 
 
@@ -179,6 +187,8 @@ def _resolve(args: argparse.Namespace) -> Options:
     _check(agents)
     if args.grace < 0:
         raise CliError("--grace must be >= 0")
+    if not 0 < args.max_message_bytes <= _MAX_C_INT:
+        raise CliError(f"--max-message-bytes must be between 1 and {_MAX_C_INT}")
     return Options(
         agents=agents,
         listen=args.listen,
@@ -186,4 +196,5 @@ def _resolve(args: argparse.Namespace) -> Options:
         control_fd=args.control_fd,
         parent_pid=args.parent_pid if args.parent_pid is not None else os.getppid(),
         grace=args.grace,
+        max_message_bytes=args.max_message_bytes,
     )

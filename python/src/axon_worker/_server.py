@@ -45,7 +45,12 @@ async def serve(
     """
     loop = asyncio.get_running_loop()
     service = AgentService(agents, ModelCache(options.model), deps)
-    server = grpc.aio.server()
+    # gRPC's default receive limit is 4 MiB, far below the host's: a longer history (or a large
+    # host-tool round trip) was refused with RESOURCE_EXHAUSTED, which read as `overloaded`.
+    limit = options.max_message_bytes
+    server = grpc.aio.server(
+        options=[("grpc.max_receive_message_length", limit), ("grpc.max_send_message_length", limit)]
+    )
     add_agent_service(server, service)
     health = add_health_service(server)
     listener = bind(server, options.listen)

@@ -8,6 +8,8 @@ import { argString, envRecord } from "./process-strings.js";
 
 const envSchema = envRecord;
 const positiveInt = z.number().int().positive();
+// A worker's Describe answer (every agent's schemas) and an error's trailer must still fit.
+const MIN_MESSAGE_BYTES = 64 * 1024;
 
 const pythonSchema = z.strictObject({
   /** Path of the Python executable. Default: AXON_PYTHON, PYTHON_EXEC, the project venv, then `python3`. */
@@ -106,6 +108,16 @@ export const configSchema = z.strictObject({
   startTimeoutMs: positiveDelayMs().int().default(30_000),
   /** After `close()` or SIGTERM/SIGINT to `axon serve`, how long runs in flight may finish before the rest are cut with `ShuttingDownError`. Default: 30000 ms (as Kubernetes' terminationGracePeriodSeconds). */
   shutdownGraceMs: delayMs().default(30_000),
+  /** Largest gRPC message between host and workers, each way (a run's request with its history, or its answer); a larger request is `invalid_request` before it is sent. Default: 67108864 (64 MiB). */
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(MIN_MESSAGE_BYTES)
+    // gRPC takes the limit as a C int (`grpc.max_receive_message_length`).
+    .max(2_147_483_647)
+    .default(64 * 1024 * 1024),
+  /** Most tries of one run, whatever its `retry.attempts` asks (a larger request is capped to it). Default: 5. */
+  maxRetryAttempts: z.number().int().min(1).max(100).default(5),
 });
 
 /** The configuration as written in `axon.config.ts` (defaults may be left out). */

@@ -75,14 +75,27 @@ export class PythonSetupError extends AxonError {
 export class WorkerCrashedError extends AxonError {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
-  constructor(options: AxonErrorOptions & { exitCode?: number | null; signal?: NodeJS.Signals | null }) {
+  /**
+   * The run had crashed a worker before (its retry crashed one again), so it was not retried
+   * and is not retryable: the crash barrier of docs/errors.md. Default: false.
+   */
+  readonly crashBarrier: boolean;
+  constructor(
+    options: AxonErrorOptions & {
+      exitCode?: number | null;
+      signal?: NodeJS.Signals | null;
+      crashBarrier?: boolean;
+    },
+  ) {
     // Retryable: the request itself was fine, another instance (or the restarted one) may serve it.
     super("worker_crashed", { retryable: true, ...options });
     this.exitCode = options.exitCode ?? null;
     this.signal = options.signal ?? null;
+    this.crashBarrier = options.crashBarrier ?? false;
   }
   protected override extraJSON(): Record<string, unknown> {
-    return { exitCode: this.exitCode, signal: this.signal };
+    const barrier = this.crashBarrier ? { crashBarrier: true } : {};
+    return { exitCode: this.exitCode, signal: this.signal, ...barrier };
   }
 }
 

@@ -8,6 +8,8 @@ import type { AgentPool } from "../pool/agent-pool.js";
 import type { Lease } from "../pool/pool-member.js";
 import { mapGrpcError, readErrorDetail } from "../transport/map-grpc-error.js";
 import { toRunEvent } from "../transport/map-run-event.js";
+import { messageTooLargeError } from "../transport/message-size.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../transport/worker-client.js";
 import type { EventSink } from "./run-stream.js";
 
 /** One attempt of a run on one worker. */
@@ -24,6 +26,8 @@ export interface CallContext {
   timeoutMs?: number;
   /** Set for a streamed run: receives each event but the final one. */
   onEvent?: EventSink;
+  /** The channels' message limit (the config's `maxMessageBytes`), for the error of a message over it. Default: 64 MiB. */
+  maxMessageBytes?: number;
 }
 
 // How long to wait for the exit of a worker whose connection dropped, so that the error can
@@ -130,6 +134,12 @@ async function toAxonError(error: ServiceError, context: CallContext, lease: Lea
     return reason instanceof Error && "code" in reason
       ? (reason as AxonError)
       : new CancelledError({ message: "the run was cancelled", agent, runId });
+  }
+  // A worker sends RESOURCE_EXHAUSTED only with an ErrorDetail (usage limits, a provider's 429);
+  // a bare one is gRPC's own refusal of a message over the limit: not an overload, not retryable.
+  if (error.code === status.RESOURCE_EXHAUSTED && !readErrorDetail(error)) {
+    const limit = context.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    return messageTooLargeError(limit, { agent, runId, cause: error });
   }
   const mapped = mapGrpcError(error, { agent, runId, timeoutMs });
   const connectionLost =

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type AxonError, isAxonError } from "../errors/axon-error.js";
+import { WorkerCrashedError } from "../errors/host-errors.js";
 import { CancelledError } from "../errors/worker-errors.js";
 import type { RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
@@ -7,6 +8,8 @@ import { runRoundTrips } from "../tools/round-trips.js";
 import type { ToolSet } from "../tools/tool.js";
 import { mergeToolSets } from "../tools/tool-definitions.js";
 import { buildCallMetadata, buildRunRequest } from "../transport/build-run-request.js";
+import { checkRequestSize } from "../transport/message-size.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../transport/worker-client.js";
 import { callWorker } from "./call-worker.js";
 import type { RunOptions } from "./run-options.js";
 import type { EventSink } from "./run-stream.js";
@@ -32,14 +35,24 @@ export interface StartRunOptions {
   agentTools?: ToolSet;
   /** Receives a streamed run's events; absent for a unary run. */
   onEvent?: EventSink;
+  /** Most tries whatever `retry.attempts` asks (the config's `maxRetryAttempts`). Default: 5. */
+  maxRetryAttempts?: number;
+  /** Largest request sent to a worker (the config's `maxMessageBytes`). Default: 64 MiB. */
+  maxMessageBytes?: number;
 }
 
 const DEFAULT_RETRY_BACKOFF_MS = 100;
+const DEFAULT_MAX_RETRY_ATTEMPTS = 5;
 
 /**
- * Starts a run with its retries: `retry.attempts` tries in total, only after a retryable error,
- * and for a stream only while no event has reached the caller (a retry would repeat them).
- * The deadline covers every attempt and the waits between them.
+ * Starts a run with its retries: `retry.attempts` tries in total (at most `maxRetryAttempts`),
+ * only after a retryable error, and for a stream only while no event has reached the caller (a
+ * retry would repeat them). The deadline covers every attempt and the waits between them.
+ *
+ * A crash barrier stops a poisonous run (one whose input kills the worker) from taking down one
+ * worker after another: a run whose worker crashed under it is retried once at most, and its
+ * second crash is final (`WorkerCrashedError` with `crashBarrier`, not retryable), whatever
+ * attempts are left. The retry goes to the least busy worker; the crashed one is out of the pool.
  */
 export function startRun<T>(start: StartRunOptions): StartedRun<T> {
   const { options, agent } = start;
@@ -70,14 +83,22 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
       return start.onEvent?.(event);
     });
 
-  const attempts = options.retry?.attempts ?? 1;
+  const attempts = Math.min(
+    options.retry?.attempts ?? 1,
+    start.maxRetryAttempts ?? DEFAULT_MAX_RETRY_ATTEMPTS,
+  );
   const backoffMs = options.retry?.backoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
+  const maxMessageBytes = start.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  // Workers this run crashed, over all its round trips and attempts (the crash barrier).
+  let crashes = 0;
   // One round trip, retried as a whole: it only sends state the history already holds.
   const attempt = async (
     n: number,
     request: RunRequest,
     onTripEvent: EventSink | undefined,
   ): Promise<RunResponse> => {
+    // Every trip: a continuation carries the history, which grows with each one.
+    checkRequestSize(request, maxMessageBytes, { agent, runId });
     try {
       const metadata = buildCallMetadata(options);
       return await callWorker({
@@ -89,8 +110,10 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
         deadline,
         timeoutMs,
         onEvent: onTripEvent,
+        maxMessageBytes,
       });
     } catch (error) {
+      if (error instanceof WorkerCrashedError && ++crashes >= 2) throw crashBarrier(error);
       const wait = backoffMs * 2 ** (n - 1);
       const canRetry =
         n < attempts &&
@@ -116,6 +139,19 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
     call: (tripRequest, onTripEvent) => attempt(1, tripRequest, onTripEvent),
   }).finally(() => userSignal?.removeEventListener("abort", onUserAbort));
   return { runId, result, cancel };
+}
+
+function crashBarrier(error: WorkerCrashedError): WorkerCrashedError {
+  return new WorkerCrashedError({
+    message: `${error.message}; the run crashed its worker before, so it is not retried again (crash barrier)`,
+    agent: error.agent,
+    runId: error.runId,
+    exitCode: error.exitCode,
+    signal: error.signal,
+    retryable: false,
+    crashBarrier: true,
+    cause: error.cause,
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -15,15 +15,22 @@ export interface WorkerClient {
 }
 
 export interface WorkerClientOptions {
-  /** Largest message sent or received. Default: 64 MiB (long message histories). */
+  /**
+   * Largest message sent or received; the worker is started with the same limit
+   * (`--max-message-bytes`), so neither side refuses what the other may send. Default: 64 MiB
+   * (the config's `maxMessageBytes`).
+   */
   maxMessageBytes?: number;
 }
+
+/** The default of the config's `maxMessageBytes` (and of the worker's `--max-message-bytes`). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const AGENT_SERVICE = "axon.v1.AgentService";
 
 /** Opens a client to a worker at `address`: `unix:/abs/path.sock`, or `host:port` (plaintext). */
 export function createWorkerClient(address: string, options: WorkerClientOptions = {}): WorkerClient {
-  const maxBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const channelOptions: ChannelOptions = {
     "grpc.max_receive_message_length": maxBytes,
     "grpc.max_send_message_length": maxBytes,

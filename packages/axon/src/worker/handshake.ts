@@ -1,5 +1,9 @@
 import type { DescribeResponse } from "../gen/axon/v1/describe.js";
-import { createWorkerClient, type WorkerClient } from "../transport/worker-client.js";
+import {
+  createWorkerClient,
+  type WorkerClient,
+  type WorkerClientOptions,
+} from "../transport/worker-client.js";
 
 /** A worker that answered the handshake. */
 export interface Handshake {
@@ -13,8 +17,12 @@ export interface Handshake {
  * `Describe`. The `ready` line alone only says the server was bound; the health check proves the
  * host can reach it, and `Describe` gives what `agents()` reports. All within `deadline`.
  */
-export async function handshake(address: string, deadline: number): Promise<Handshake> {
-  const client = createWorkerClient(address);
+export async function handshake(
+  address: string,
+  deadline: number,
+  clientOptions: WorkerClientOptions = {},
+): Promise<Handshake> {
+  const client = createWorkerClient(address, clientOptions);
   const remaining = () => Math.max(1, deadline - Date.now());
   try {
     await client.checkHealth(remaining());

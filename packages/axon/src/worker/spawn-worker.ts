@@ -22,6 +22,8 @@ export interface WorkerCommand {
   env: Record<string, string>;
   /** Default model for the agent. Default: the agent's own. */
   model?: string;
+  /** Largest gRPC message each way, for the worker's server and the host's client alike. Default: the worker's own, 64 MiB. */
+  maxMessageBytes?: number;
 }
 
 /** The fd the worker writes control messages to (docs/worker-protocol.md). */
@@ -32,6 +34,9 @@ export function workerArgs(command: WorkerCommand): string[] {
   const args = ["-m", "axon_worker", ...agentArgs(command), "--listen", command.listen];
   args.push("--control-fd", String(CONTROL_FD), "--parent-pid", String(process.pid));
   if (command.model) args.push("--model", command.model);
+  if (command.maxMessageBytes !== undefined) {
+    args.push("--max-message-bytes", String(command.maxMessageBytes));
+  }
   return args;
 }
 

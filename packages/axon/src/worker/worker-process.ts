@@ -162,9 +162,9 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
               fail({ protocol: { worker: ready.protocol, workerVersion: ready.versions.axon_worker } });
               return;
             }
-            void handshake(ready.address, startedAt + startTimeoutMs).then(finish, (cause) =>
-              fail({ cause }),
-            );
+            void handshake(ready.address, startedAt + startTimeoutMs, {
+              maxMessageBytes: options.maxMessageBytes,
+            }).then(finish, (cause) => fail({ cause }));
           });
       });
 
