@@ -77,6 +77,10 @@ const byGatewayCode: Record<GatewayErrorCode, Make> = {
   // The CLI is no browser: it sends no Origin and always JSON; seen only behind an odd proxy.
   forbidden_origin: (o) => new ConfigError({ ...o, field: "url" }),
   unsupported_media_type: (o) => new InvalidRequestError({ ...o, field: "content-type" }),
+  // An approval the server did not issue, or no longer accepts: the request was wrong, as the message says.
+  approval_not_issued: (o) => new InvalidRequestError({ ...o, field: "approvals" }),
+  approval_expired: (o) => new InvalidRequestError({ ...o, field: "approvals" }),
+  approval_replayed: (o) => new InvalidRequestError({ ...o, field: "approvals" }),
 };
 
 /**

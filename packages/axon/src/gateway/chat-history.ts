@@ -23,6 +23,8 @@ const toolPart = z.looseObject({
   errorText: z.string().optional(),
   // AI SDK 6 human-in-the-loop: `approval-responded` / `output-denied` parts carry the decision.
   approval: z.looseObject({ approved: z.boolean().optional(), reason: z.string().optional() }).optional(),
+  // Where the gateway put the call's signature (pending-call-signer.ts); other providers' keys may sit beside it.
+  callProviderMetadata: z.unknown().optional(),
 });
 
 /** What a chat request runs: a prompt and history, or (answering approvals) history and decisions. */
@@ -130,8 +132,11 @@ function assistantMessages(message: UIMessageInput, index: number): ModelMessage
         part.type === "dynamic-tool" ? String(part.toolName ?? "") : part.type.slice("tool-".length);
       const ids = { tool_name: toolName, tool_call_id: tool.toolCallId };
       // An answered approval is the call the run continues with: it stays open in the history.
+      // Its signature goes where the gateway checks it on every route: the call part's provider_details.
       if (tool.state === "approval-responded") {
-        response.push({ part_kind: "tool-call", ...ids, args: tool.input ?? {} });
+        const signature = signatureOf(tool.callProviderMetadata);
+        const stamp = signature === undefined ? {} : { provider_details: { axon_signature: signature } };
+        response.push({ part_kind: "tool-call", ...ids, args: tool.input ?? {}, ...stamp });
         continue;
       }
       // A call without an outcome (still streaming, or awaiting approval) never reached the
@@ -150,6 +155,12 @@ function assistantMessages(message: UIMessageInput, index: number): ModelMessage
   }
   flush();
   return out;
+}
+
+/** `callProviderMetadata.axon.signature`, as the `tool-input-available` chunk sent it (ui-message-chunks.ts). */
+function signatureOf(metadata: unknown): string | undefined {
+  const axon = (metadata as { axon?: { signature?: unknown } } | null | undefined)?.axon;
+  return typeof axon?.signature === "string" ? axon.signature : undefined;
 }
 
 /** pydantic-ai expects requests and responses to alternate: fold adjacent requests together. */

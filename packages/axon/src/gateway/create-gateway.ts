@@ -2,8 +2,10 @@
 // on a socket; tests and embedders can call `app.fetch` directly.
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { ApprovalSigner } from "./approval-signatures.js";
 import type { GatewayAxon } from "./axon-types.js";
 import { bearerAuth } from "./bearer-auth.js";
+import { ContinuationGuard } from "./continuation-guard.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
 import { type GatewayContext, type GatewayLogger, silentLogger } from "./gateway-context.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
@@ -20,6 +22,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { metaRoutes } from "./routes/meta-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { streamRoute } from "./routes/stream-route.js";
+import { UsedSignatures } from "./used-signatures.js";
 
 export interface GatewayOptions {
   /** The running Axon whose agents are served. The gateway never closes it. */
@@ -36,6 +39,22 @@ export interface GatewayOptions {
   statusIntervalMs?: number;
   /** Logs requests that failed on the server side. Default: silent. */
   logger?: GatewayLogger;
+  /**
+   * The key that signs the tool calls a paused run leaves open (at least 16 bytes); replicas
+   * behind one load balancer need the same one (`axon serve` reads `AXON_APPROVAL_KEY`).
+   * Default: random per gateway, so its signatures die with the process.
+   */
+  approvalKey?: string | Uint8Array | undefined;
+  /** How long a pending call's signature stays valid, in ms. Default: 3,600,000 (1 hour). */
+  approvalTtlMs?: number;
+  /**
+   * Run the tool calls a client's `messageHistory` leaves open without checking that this server
+   * issued them. Dangerous: any caller can then run any tool with any arguments, approval or
+   * not. Only for a trusted internal caller that keeps its own histories. Default: false.
+   */
+  trustClientHistory?: boolean;
+  /** Most open tool calls one continuation may carry; more is a 400. Default: 64. */
+  maxPendingToolCalls?: number;
 }
 
 export interface Gateway {
@@ -56,6 +75,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     live,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    continuations: new ContinuationGuard({
+      signer: new ApprovalSigner(options.approvalKey, options.approvalTtlMs),
+      used: new UsedSignatures(),
+      trustClientHistory: options.trustClientHistory,
+      maxPendingToolCalls: options.maxPendingToolCalls,
+    }),
     draining: false,
   };
   const app = new Hono();

@@ -1,5 +1,6 @@
 // What every route needs, built once by `createGateway`.
 import type { GatewayAxon } from "./axon-types.js";
+import type { ContinuationGuard } from "./continuation-guard.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import { HttpError } from "./http-error.js";
 import type { LiveEvents } from "./live-events.js";
@@ -17,6 +18,8 @@ export interface GatewayContext {
   live: LiveEvents;
   logger: GatewayLogger;
   maxBodyBytes: number;
+  /** Signs the tool calls a paused run leaves open and admits only continuations that carry them. */
+  continuations: ContinuationGuard;
   /** Set by `Gateway.drain()`: new requests get 503 and /healthz turns 503. */
   draining: boolean;
 }

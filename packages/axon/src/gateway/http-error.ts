@@ -11,7 +11,10 @@ export type GatewayErrorCode =
   | "not_found"
   | "run_not_found"
   | "payload_too_large"
-  | "unsupported_media_type";
+  | "unsupported_media_type"
+  | "approval_not_issued"
+  | "approval_expired"
+  | "approval_replayed";
 
 export type ErrorCode = AxonErrorCode | GatewayErrorCode;
 
@@ -40,6 +43,10 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   run_not_found: 404,
   forbidden_origin: 403,
+  // 409: the request conflicts with what the server issued (docs/gateway.md "Approvals over HTTP").
+  approval_not_issued: 409,
+  approval_expired: 409,
+  approval_replayed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   usage_limit_exceeded: 422,

@@ -3,6 +3,7 @@
 // opens and closes text/reasoning blocks and starts a new step after each round of tool
 // results, as the model answers them in a new response.
 import type { RunEvent, RunResult } from "./axon-types.js";
+import type { SignedRunEvent } from "./pending-call-signer.js";
 
 export type UIMessageChunk = { type: string; [field: string]: unknown };
 
@@ -27,7 +28,7 @@ export class UIMessageChunker {
     return [{ type: "start", messageId: this.messageId }];
   }
 
-  push(event: RunEvent): UIMessageChunk[] {
+  push(event: RunEvent | SignedRunEvent): UIMessageChunk[] {
     switch (event.type) {
       case "text-delta":
         this.sawText = true;
@@ -63,13 +64,17 @@ export class UIMessageChunker {
         }
         return chunks;
       }
-      case "tool-approval-request":
+      case "tool-approval-request": {
         // AI SDK 6's human-in-the-loop chunks; the approval id is the call's id, so the
-        // client's answer (`approval.id`) names the call directly.
+        // client's answer (`approval.id`) names the call directly. The call's signature rides in
+        // its `providerMetadata`, which the AI SDK (5 and 6) keeps on the part as
+        // `callProviderMetadata` and sends back with the answer.
+        const signature = "signature" in event ? event.signature : undefined;
         return [
-          ...this.toolInput(event),
+          ...this.toolInput(event, signature === undefined ? undefined : { axon: { signature } }),
           { type: "tool-approval-request", approvalId: event.toolCallId, toolCallId: event.toolCallId },
         ];
+      }
       case "output-delta":
         // Partial structured output has no UI chunk; the final output is written at `finish`.
         return [];
@@ -109,14 +114,14 @@ export class UIMessageChunker {
     return chunks;
   }
 
-  private toolInput(call: { toolCallId: string; toolName: string; args: unknown }): UIMessageChunk[] {
+  private toolInput(
+    call: { toolCallId: string; toolName: string; args: unknown },
+    providerMetadata?: Record<string, Record<string, string>>,
+  ): UIMessageChunk[] {
     // `dynamic`: the client has no typed definition of these tools (Python's, or the host's).
     const { toolCallId, toolName, args } = call;
-    return [
-      ...this.step(),
-      ...this.close(),
-      { type: "tool-input-available", toolCallId, toolName, input: args ?? {}, dynamic: true },
-    ];
+    const input = { type: "tool-input-available", toolCallId, toolName, input: args ?? {}, dynamic: true };
+    return [...this.step(), ...this.close(), providerMetadata ? { ...input, providerMetadata } : input];
   }
 
   private step(): UIMessageChunk[] {

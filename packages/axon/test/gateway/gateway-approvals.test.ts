@@ -34,7 +34,12 @@ describe("approvals over POST /v1/agents/:name/run", () => {
     const paused = await pausedRefund();
     expect(paused.output).toBeNull();
     expect(paused.pendingApprovals).toEqual([
-      { toolCallId: expect.any(String), toolName: "refund", args: { id: "42" } },
+      {
+        toolCallId: expect.any(String),
+        toolName: "refund",
+        args: { id: "42" },
+        signature: expect.stringMatching(/^v1\./),
+      },
     ]);
   });
 

@@ -24,14 +24,20 @@ export function chatRoute(app: Hono, context: GatewayContext): void {
     const { model, modelSettings, deps, usageLimits, timeoutMs, metadata, retry, runId } = body;
     const options = { model, modelSettings, deps, usageLimits, timeoutMs, metadata, retry, runId };
     const started = performance.now();
+    // Before anything runs: the calls a history leaves open must be ones this server issued.
+    const admitted = context.continuations.admit(name, { prompt, messageHistory, approvals });
     const run = context.axon.stream(name, prompt, {
       ...withoutUndefined(options),
-      messageHistory,
+      messageHistory: admitted.messageHistory ?? [],
       ...(approvals && { approvals }),
     });
     run.result.catch(() => {});
     const refused = await earlyRefusal(run.result);
-    if (refused !== undefined) throw refused; // answered by onError with its status, like /run
+    if (refused !== undefined) {
+      admitted.release(); // nothing ran: the client may send the approval again
+      throw refused; // answered by onError with its status, like /run
+    }
+    const signer = context.continuations.issue(name, run.runId);
     // Answering approvals continues the last assistant message, so the stream keeps its id.
     const last = body.messages.at(-1);
     const messageId = approvals && last ? last.id : `msg-${randomUUID()}`;
@@ -47,7 +53,7 @@ export function chatRoute(app: Hono, context: GatewayContext): void {
       await write(chunker.start());
       try {
         for await (const event of run) {
-          if (!(await write(chunker.push(event)))) break;
+          if (!(await write(chunker.push(signer.event(event))))) break;
         }
         context.metrics.observeRun(name, signal.aborted ? "cancelled" : "ok", secondsSince(started));
       } catch (error) {

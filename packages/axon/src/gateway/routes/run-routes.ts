@@ -1,5 +1,6 @@
 // POST /v1/agents/:name/run (unary) and POST /v1/runs/:runId/cancel.
 import type { Hono } from "hono";
+import { earlyRefusal } from "../early-refusal.js";
 import { type GatewayContext, requireAgent } from "../gateway-context.js";
 import { HttpError } from "../http-error.js";
 import { readJsonBody } from "../read-json-body.js";
@@ -11,10 +12,17 @@ export function runRoutes(app: Hono, context: GatewayContext): void {
     const name = c.req.param("name");
     requireAgent(context, name);
     const { prompt, ...options } = await readJsonBody(c, runRequestSchema, context.maxBodyBytes);
+    // Before anything runs: the calls a history leaves open must be ones this server issued.
+    const admitted = context.continuations.admit(name, { prompt, ...options });
+    const history = admitted.messageHistory && { messageHistory: admitted.messageHistory };
     const started = performance.now();
     try {
       // The request's signal aborts when the client disconnects: the worker stops the run too.
-      const result = await context.axon.run(name, prompt, { ...options, signal: c.req.raw.signal });
+      const running = context.axon.run(name, prompt, { ...options, ...history, signal: c.req.raw.signal });
+      // Refused at admission (429, 503): nothing ran, so the client may send the approval again.
+      if ((await earlyRefusal(running)) !== undefined) admitted.release();
+      const done = await running;
+      const result = context.continuations.issue(name, done.runId).result(done);
       context.metrics.observeRun(name, "ok", secondsSince(started));
       const { output, usage, newMessages, allMessages, runId, model, pendingApprovals } = result;
       // A run paused on a `needsApproval` host tool: answer with `approvals` (docs/tools.md).
