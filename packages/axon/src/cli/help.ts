@@ -15,6 +15,7 @@ Usage:
   axon status [agent] [--json]    each worker: state, pid, in-flight, queued, restarts, uptime
   axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
   axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]... [--grace ms]
+             [--trust-client-history]
                                   the HTTP gateway and live dashboard (see docs/gateway.md)
   axon demo                       start the demo agents, show a run and a streamed run, stop
 
@@ -57,6 +58,12 @@ serve:
   --grace <ms>      on SIGTERM/SIGINT, how long runs in flight may finish before they are cut
                     (default: shutdownGraceMs, 30000); a second signal cuts at once
   --demo            first show a run and a streamed run of each demo agent (what \`npm start\` does)
+  --trust-client-history
+                    DANGEROUS: run the tool calls a client's messageHistory leaves open without
+                    checking this server signed them (any caller can then run any tool, approved
+                    or not); only behind a trusted internal caller
+  The key that signs pending tool calls is AXON_APPROVAL_KEY (16+ bytes, the same on every
+  replica); without it each process has its own random key and its signatures die with it.
 
 Exit codes: 0 ok, 1 the command failed (its error code and message on stderr), 2 bad usage.
 `;

@@ -44,12 +44,7 @@ export class ApprovalSigner {
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
       throw new ConfigError({ message: `approvalTtlMs must be a positive whole number of ms, got ${ttlMs}` });
     }
-    this.key = key === undefined ? randomBytes(32) : Buffer.from(key);
-    if (this.key.length < MIN_KEY_BYTES) {
-      throw new ConfigError({
-        message: `the approval key must be at least ${MIN_KEY_BYTES} bytes (got ${this.key.length}); generate one with \`openssl rand -hex 32\``,
-      });
-    }
+    this.key = key === undefined ? randomBytes(32) : checkApprovalKey(key);
   }
 
   sign(call: SignedCall, expiresAt: number): string {
@@ -81,6 +76,18 @@ export class ApprovalSigner {
       .update(JSON.stringify([...fields, expiresAt]))
       .digest();
   }
+}
+
+/** The key as bytes; a ConfigError when it is too short to be a secret. */
+export function checkApprovalKey(key: string | Uint8Array): Buffer {
+  const bytes = Buffer.from(key);
+  if (bytes.length < MIN_KEY_BYTES) {
+    throw new ConfigError({
+      field: "approvalKey",
+      message: `the approval key (AXON_APPROVAL_KEY) must be at least ${MIN_KEY_BYTES} bytes, got ${bytes.length}; generate one with \`openssl rand -hex 32\``,
+    });
+  }
+  return bytes;
 }
 
 /**

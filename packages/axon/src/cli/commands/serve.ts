@@ -1,5 +1,6 @@
 import type { Axon } from "../../axon.js";
 import { MAX_DELAY_MS } from "../../config/delay-ms.js";
+import { checkApprovalKey } from "../../gateway/approval-signatures.js";
 import { checkBindRule, createGateway, listenGateway } from "../../gateway/index.js";
 import { type CliIo, UsageError, writeLine } from "../io.js";
 import { COMMON_OPTIONS, parseCommand } from "../parse.js";
@@ -16,6 +17,7 @@ const OPTIONS = {
   cors: { type: "string", multiple: true },
   demo: { type: "boolean", default: false },
   grace: { type: "string" },
+  "trust-client-history": { type: "boolean", default: false },
 } as const;
 
 // Once the runs have ended, how long their last bytes (a stream's final event) may take to leave.
@@ -40,8 +42,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     );
   }
   const token = values.token ?? io.env.AXON_TOKEN;
-  // Refuse an exposed bind, and find a taken port, before booting any worker, not after.
+  // Refuse an exposed bind or a short key, and find a taken port, before booting any worker, not after.
   checkBindRule({ host: values.host, token, insecure: values.insecure });
+  const approvalKey = io.env.AXON_APPROVAL_KEY || undefined;
+  if (approvalKey !== undefined) checkApprovalKey(approvalKey);
+  const trustClientHistory = values["trust-client-history"];
+  if (trustClientHistory) {
+    writeLine(
+      io.stderr,
+      "axon: --trust-client-history: tool calls in a client's messageHistory run unchecked; never expose this server",
+    );
+  }
   const listening = await listenGateway({ host: values.host, port, token, insecure: values.insecure });
   const signals = watchStopSignals();
   let axon: Axon | undefined;
@@ -59,7 +70,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     await listening.close();
     throw error;
   }
-  listening.attach(createGateway({ axon, token, corsOrigins: values.cors }));
+  listening.attach(createGateway({ axon, token, corsOrigins: values.cors, trustClientHistory, approvalKey }));
   // The dashboard reads the token from the URL fragment (never sent to the server) and forgets it.
   const dashboard = token ? `${listening.url}/#token=${encodeURIComponent(token)}` : `${listening.url}/`;
   if (values.demo) await showDemo(axon, io);
