@@ -8,6 +8,7 @@ import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
 import { createStandby, type Standby } from "./supervisor/standby.js";
 import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
 import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
+import { createGrpcEndpoint } from "./transport/grpc-endpoint.js";
 import { createSocketDir, type SocketDir } from "./worker/socket-dir.js";
 
 /**
@@ -95,7 +96,14 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
     hooks: {
       workerUp(child, worker, ready) {
         describes.set(child.agent, ready.describe);
-        poolOf(child.agent).add({ id: child.id, client: ready.client.agentService, gone: worker.exited });
+        const endpoint = createGrpcEndpoint({
+          id: child.id,
+          client: ready.client,
+          kind: "local",
+          gone: worker.exited,
+          maxMessageBytes: config.maxMessageBytes,
+        });
+        poolOf(child.agent).add({ id: child.id, endpoint });
       },
       workerDown: (child) => poolOf(child.agent).remove(child.id),
       agentAvailability: (agent, reason) =>

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { AgentUnavailableError, createAxon, WorkerStartError } from "../src/index.js";
+import { pidNamespaceKey } from "../src/worker/socket-dir.js";
 import {
   isAlive,
   nextEvent,
@@ -27,7 +28,7 @@ describe("a worker that fails during boot", () => {
     async () => {
       // A socket directory left by a host that died without cleaning up.
       const deadPid = spawnSync("true").pid;
-      const stale = join(tmpdir(), `axon-${process.getuid?.()}`, `${deadPid}-deadbeef`);
+      const stale = join(tmpdir(), `axon-${process.getuid?.()}`, `${pidNamespaceKey()}-${deadPid}-deadbeef`);
       mkdirSync(stale, { recursive: true });
 
       const started = Date.now();

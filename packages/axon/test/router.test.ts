@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { AgentServiceClient } from "../src/gen/axon/v1/agent_service.js";
 import { isAxonError } from "../src/index.js";
 import { createAgentPool } from "../src/pool/agent-pool.js";
 import type { PoolMember } from "../src/pool/pool-member.js";
 import { createRunQueue } from "../src/pool/run-queue.js";
+import { createMemoryEndpoint } from "./helpers/memory-endpoint.js";
 
-// The router only counts slots; it never calls a member, so a member needs no client here.
-const member = (id: string): PoolMember => ({
-  id,
-  client: {} as AgentServiceClient,
-  gone: new Promise(() => {}),
-});
+// The router only counts slots; its members are in-memory endpoints that are never called here.
+const member = (id: string): PoolMember => ({ id, endpoint: createMemoryEndpoint(id) });
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
     () => "resolved",

@@ -1,38 +1,28 @@
 // Retries of a run over in-memory workers: capped by the config's `maxRetryAttempts`, and a run
 // that crashed its worker is retried once at most (the crash barrier of docs/errors.md).
-import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import type { AgentServiceClient } from "../src/gen/axon/v1/agent_service.js";
-import { ErrorDetail, ErrorKind } from "../src/gen/axon/v1/errors.js";
+import type { AxonError } from "../src/errors/axon-error.js";
+import { WorkerCrashedError } from "../src/errors/host-errors.js";
+import { ModelHttpError } from "../src/errors/worker-errors.js";
 import { isAxonError } from "../src/index.js";
 import { createAgentPool } from "../src/pool/agent-pool.js";
 import { startRun } from "../src/run/start-run.js";
-import type { ExitInfo } from "../src/worker/worker-process.js";
+import { createMemoryEndpoint } from "./helpers/memory-endpoint.js";
 
-/** A worker whose every call fails with `error`. */
-function failingWorker(id: string, error: () => ServiceError) {
+/** A worker whose every call fails with `error`, as its endpoint reports it. */
+function failingWorker(id: string, error: () => AxonError) {
   const worker = { id, calls: 0 };
-  const client = {
-    run(_request: unknown, _metadata: unknown, _options: unknown, callback: (e: ServiceError) => void) {
+  const endpoint = createMemoryEndpoint(id, {
+    answer: () => {
       worker.calls += 1;
-      setImmediate(() => callback(error()));
-      return { cancel() {} };
+      throw error();
     },
-  } as unknown as AgentServiceClient;
-  const member = { id, client, gone: new Promise<ExitInfo>(() => {}) };
-  return { worker, member };
+  });
+  return { worker, member: { id, endpoint } };
 }
 
-const serviceError = (code: status, metadata = new Metadata()): ServiceError =>
-  Object.assign(new Error("failed"), { code, details: "failed", metadata });
-
-// A provider's 429 as a worker reports it: retryable, with its ErrorDetail.
-const rateLimited = () => {
-  const metadata = new Metadata();
-  const detail = { kind: ErrorKind.ERROR_KIND_MODEL_HTTP_ERROR, message: "429", retryable: true };
-  metadata.set("axon-error-bin", Buffer.from(ErrorDetail.encode(ErrorDetail.fromPartial(detail)).finish()));
-  return serviceError(status.RESOURCE_EXHAUSTED, metadata);
-};
+// A provider's 429 as a worker reports it: retryable.
+const rateLimited = () => new ModelHttpError({ message: "429", retryable: true, statusCode: 429 });
 
 async function failure(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -61,10 +51,9 @@ describe("retries of a run", () => {
 
   it("stop at the second crash of a run's worker, with crashBarrier and not retryable", async () => {
     const pool = createAgentPool({ agent: "a" });
-    // A dropped connection (UNAVAILABLE without a detail) is a crash; these processes never exit,
-    // so each crash costs the wait for an exit (1 s) and stays in the pool to be picked again.
+    // These workers never exit, so each stays in the pool to be picked again after its crash.
     const workers = ["a-0", "a-1", "a-2"].map((id) =>
-      failingWorker(id, () => serviceError(status.UNAVAILABLE)),
+      failingWorker(id, () => new WorkerCrashedError({ message: `the worker ${id} crashed`, agent: "a" })),
     );
     for (const { member } of workers) pool.add(member);
     const run = startRun({

@@ -166,7 +166,7 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       const entry = { member, inFlight: 0 };
       members.set(member.id, entry);
       // A member that is gone takes no more runs, even if nobody told the pool yet.
-      void member.gone.then(() => members.get(member.id) === entry && removeEntry(member.id));
+      void member.endpoint.gone.then(() => members.get(member.id) === entry && removeEntry(member.id));
       dispatch();
     },
     remove: removeEntry,

@@ -110,7 +110,6 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
         deadline,
         timeoutMs,
         onEvent: onTripEvent,
-        maxMessageBytes,
       });
     } catch (error) {
       if (error instanceof WorkerCrashedError && ++crashes >= 2) throw crashBarrier(error);

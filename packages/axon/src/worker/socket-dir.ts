@@ -75,7 +75,7 @@ function socketDirError(what: string, root: string, cause?: unknown): ConfigErro
  * it is dead in the namespace that named it: a host in another container sharing /tmp sees none
  * of our pids and, judging by pid alone, deleted the sockets of live hosts.
  */
-function pidNamespaceKey(): string {
+export function pidNamespaceKey(): string {
   let namespace = "";
   try {
     namespace = readlinkSync("/proc/self/ns/pid"); // e.g. "pid:[4026531836]"; Linux only

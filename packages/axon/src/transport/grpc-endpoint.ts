@@ -1,0 +1,140 @@
+import type { ClientReadableStream, ClientUnaryCall, ServiceError } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
+import { type AxonError, isAxonError } from "../errors/axon-error.js";
+import { AgentUnavailableError, WorkerCrashedError } from "../errors/host-errors.js";
+import { CancelledError, InternalError } from "../errors/worker-errors.js";
+import type { RunEvent as ProtoRunEvent, RunResponse } from "../gen/axon/v1/run.js";
+import { mapGrpcError, readErrorDetail } from "./map-grpc-error.js";
+import { toRunEvent } from "./map-run-event.js";
+import { messageTooLargeError } from "./message-size.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, type WorkerClient } from "./worker-client.js";
+import type { EndpointCall, EndpointExit, WorkerEndpoint } from "./worker-endpoint.js";
+
+export interface GrpcEndpointOptions {
+  /** Unique within the agent's pool. Required. */
+  id: string;
+  /** The open client of the worker (one HTTP/2 channel). Required. */
+  client: WorkerClient;
+  /** `local` for a process Axon supervises. Default: `remote`. */
+  kind?: "local" | "remote";
+  /** Resolves when a local worker's process exited. Default: never (a remote endpoint). */
+  gone?: Promise<EndpointExit>;
+  /** The channel's message limit (the config's `maxMessageBytes`), named in the error of a message over it. Default: 64 MiB. */
+  maxMessageBytes?: number;
+}
+
+// How long to wait for the exit of a local worker whose connection dropped, so that the error
+// can carry its exit code and signal; the socket usually closes a few ms before `exit` is seen.
+// A remote endpoint has no exit to wait for: its lost connection is reported at once.
+const EXIT_GRACE_MS = 1000;
+
+/** A worker reached over gRPC (grpc-js): the one endpoint kind for local and remote workers alike. */
+export function createGrpcEndpoint(options: GrpcEndpointOptions): WorkerEndpoint {
+  const { id, client } = options;
+  const kind = options.kind ?? "remote";
+  const gone = options.gone ?? new Promise<EndpointExit>(() => {});
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+
+  const toAxonError = async (error: ServiceError, call: EndpointCall): Promise<AxonError> => {
+    const { agent, runId, timeoutMs, signal } = call;
+    if (signal.aborted && error.code === status.CANCELLED) {
+      return isAxonError(signal.reason)
+        ? signal.reason
+        : new CancelledError({ message: "the run was cancelled", agent, runId });
+    }
+    // A worker sends RESOURCE_EXHAUSTED only with an ErrorDetail (usage limits, a provider's 429);
+    // a bare one is gRPC's own refusal of a message over the limit: not an overload, not retryable.
+    if (error.code === status.RESOURCE_EXHAUSTED && !readErrorDetail(error)) {
+      return messageTooLargeError(maxMessageBytes, { agent, runId, cause: error });
+    }
+    const mapped = mapGrpcError(error, { agent, runId, timeoutMs });
+    const connectionLost =
+      !readErrorDetail(error) && (error.code === status.UNAVAILABLE || error.code === status.INTERNAL);
+    if (!connectionLost) return mapped;
+    const exit =
+      kind === "local"
+        ? await Promise.race([
+            gone,
+            new Promise<undefined>((resolve) => setTimeout(resolve, EXIT_GRACE_MS, undefined).unref()),
+          ])
+        : undefined;
+    const how = exit
+      ? exit.signal
+        ? `killed by ${exit.signal}`
+        : `exited with code ${exit.exitCode}`
+      : "connection lost";
+    return new WorkerCrashedError({
+      message: `the worker ${id} serving the run crashed (${how})`,
+      agent,
+      runId,
+      exitCode: exit?.exitCode,
+      signal: exit?.signal,
+      cause: error,
+    });
+  };
+
+  return {
+    id,
+    address: client.address,
+    kind,
+    gone,
+    call(call) {
+      return new Promise<RunResponse>((resolve, reject) => {
+        let pending: ClientUnaryCall | ClientReadableStream<ProtoRunEvent> | undefined;
+        const onAbort = () => pending?.cancel();
+        const settle = (error: ServiceError | AxonError | undefined, response?: RunResponse) => {
+          call.signal.removeEventListener("abort", onAbort);
+          if (!error && response) resolve(response);
+          else if (error && !isAxonError(error)) void toAxonError(error, call).then(reject);
+          else reject(error);
+        };
+        const options = call.deadline === undefined ? {} : { deadline: call.deadline };
+        if (!call.onEvent) {
+          pending = client.agentService.run(call.request, call.metadata, options, (error, response) =>
+            settle(error ?? undefined, response),
+          );
+        } else {
+          const onEvent = call.onEvent;
+          const stream = client.agentService.runStream(call.request, call.metadata, options);
+          let final: RunResponse | undefined;
+          stream.on("data", (message: ProtoRunEvent) => {
+            if (message.event?.$case === "final") final = message.event.value;
+            else {
+              const event = toRunEvent(message);
+              const behind = event && onEvent(event);
+              if (behind) {
+                stream.pause();
+                void behind.then(() => stream.resume());
+              }
+            }
+          });
+          stream.on("error", (error: ServiceError) => settle(error));
+          stream.on("status", (s) => {
+            if (s.code !== status.OK) return;
+            const { agent, runId } = call;
+            if (final) settle(undefined, final);
+            else
+              settle(new InternalError({ message: "the stream ended without a final event", agent, runId }));
+          });
+          pending = stream;
+        }
+        call.signal.addEventListener("abort", onAbort, { once: true });
+        if (call.signal.aborted) onAbort();
+      });
+    },
+    describe: (timeoutMs) => client.describe(timeoutMs),
+    async checkHealth(timeoutMs) {
+      try {
+        await client.checkHealth(timeoutMs);
+      } catch (error) {
+        if (isAxonError(error)) throw error;
+        const reason = (error as ServiceError).details || (error as Error).message;
+        throw new AgentUnavailableError({
+          message: `the health check of ${id} failed: ${reason}`,
+          cause: error,
+        });
+      }
+    },
+    close: () => client.close(),
+  };
+}
