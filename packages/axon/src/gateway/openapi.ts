@@ -57,7 +57,8 @@ function toSchema(schema: Schema): unknown {
   return rest;
 }
 
-const runErrors = errors(400, 401, 404, 413, 422, 429, 499, 500, 502, 503, 504);
+// 409: an approval the server did not issue, or no longer accepts (approval_not_issued / _expired / _replayed).
+const runErrors = errors(400, 401, 404, 409, 413, 422, 429, 499, 500, 502, 503, 504);
 
 export function openApiDocument(): Record<string, unknown> {
   return {
@@ -113,7 +114,8 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: body(runRequestSchema),
           responses: {
             200: sse(
-              "Events: start, text-delta, output-delta, thinking-delta, tool-call, tool-result, result | error",
+              "Events: start, text-delta, output-delta, thinking-delta, tool-call, tool-result, " +
+                "tool-approval-request (with the call's `signature`), result | error",
             ),
             ...runErrors,
           },

@@ -31,7 +31,8 @@ export const runOptionsShape = {
 
 export const approvalsSchema = json.approvals.describe(
   "Decisions on an earlier result's `pendingApprovals`, by tool call id: true runs the call, " +
-    "false or {denied: reason} refuses it. Send with `messageHistory` (that result's `allMessages`).",
+    "false or {denied: reason} refuses it. Send with `messageHistory` (that result's `allMessages`, " +
+    "unchanged: its open calls carry the server's signatures; an approval of any other call is a 409).",
 );
 
 export const runRequestSchema = z

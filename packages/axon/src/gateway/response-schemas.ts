@@ -18,9 +18,24 @@ export const runResponseSchema = z
     runId: z.string(),
     model: z.string().nullable().optional(),
     pendingApprovals: z
-      .array(z.object({ toolCallId: z.string(), toolName: z.string(), args: z.unknown() }))
+      .array(
+        z.object({
+          toolCallId: z.string(),
+          toolName: z.string(),
+          args: z.unknown(),
+          signature: z
+            .string()
+            .describe(
+              "The server's signature on this call (also stamped on the call in `allMessages`): " +
+                "a continuation runs only calls that come back with theirs",
+            ),
+        }),
+      )
       .optional()
-      .describe("Present when the run paused on tools that need approval; `output` is then null"),
+      .describe(
+        "Present when the run paused on tools that need approval; `output` is then null. Continue " +
+          "with `allMessages` unchanged as `messageHistory` and `approvals`",
+      ),
   })
   .meta({ id: "RunResult" });
 

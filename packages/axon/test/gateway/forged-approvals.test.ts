@@ -1,6 +1,7 @@
 // Issue 12 item 11: the gateway runs only the tool calls it issued. Each attack below ran tools
 // before the pending calls were signed; now each is refused with its reason and nothing runs
 // (the host tools count their executions; the Python tool `crash` would kill its worker).
+import { readUIMessageStream, type UIMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type ServeGatewayOptions, type ServingGateway, serveGateway } from "../../src/gateway/index.js";
@@ -318,6 +319,35 @@ describe("continuations over /chat", () => {
     expect(continued.chunks.map((c) => c.type)).toContain("tool-output-available");
     const replayed = await refusal((await chat([user, answer])).response);
     expect(replayed).toMatchObject({ status: 409, error: { code: "approval_replayed" } });
+    expect(ran.refund).toEqual(["42"]);
+  });
+
+  it("keeps the signature through the AI SDK's own message assembly (callProviderMetadata)", async () => {
+    reset();
+    const paused = await chat([user]);
+    // AI SDK 5 (installed here) predates the approval chunk: the rest is assembled as `useChat` does.
+    const known = paused.chunks.filter((c) => c.type !== "tool-approval-request");
+    const stream = new ReadableStream({
+      start(controller) {
+        for (const chunk of known) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    let message: UIMessage | undefined;
+    for await (const m of readUIMessageStream({ stream: stream as never })) message = m;
+    const part = message?.parts.find((p) => p.type === "dynamic-tool") as Record<string, unknown>;
+    expect(part.callProviderMetadata).toEqual({ axon: { signature: expect.stringMatching(/^v1\./) } });
+    // What AI SDK 6's addToolApprovalResponse makes of the part, posted back as useChat does.
+    const decided = {
+      ...part,
+      state: "approval-responded",
+      approval: { id: part.toolCallId, approved: true },
+    };
+    const continued = await chat([
+      user,
+      { ...message, parts: message?.parts.map((p) => (p === part ? decided : p)) },
+    ]);
+    expect(continued.chunks.map((c) => c.type)).toContain("tool-output-available");
     expect(ran.refund).toEqual(["42"]);
   });
 
