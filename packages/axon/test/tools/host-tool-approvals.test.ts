@@ -75,8 +75,10 @@ describe("a tool that needs approval", () => {
 });
 
 describe("the gateway's chat endpoint", () => {
+  // One key for every gateway here: each one checks the signatures another one issued.
+  const approvalKey = "host-tool-approvals-test-key";
   async function chat(messages: unknown[]) {
-    const gateway = createGateway({ axon });
+    const gateway = createGateway({ axon, approvalKey });
     try {
       const response = await gateway.app.fetch(
         new Request("http://localhost/v1/agents/orders/chat", {
@@ -97,8 +99,14 @@ describe("the gateway's chat endpoint", () => {
 
   const user = { id: "u1", role: "user", parts: [{ type: "text", text: "refund 42" }] };
 
-  /** The assistant message as AI SDK 6's `useChat` holds it after `addToolApprovalResponse`. */
-  const answered = (toolCallId: string, approval: { approved: boolean; reason?: string }) => ({
+  /**
+   * The assistant message as AI SDK 6's `useChat` holds it after `addToolApprovalResponse`: the
+   * part keeps the `providerMetadata` of its `tool-input-available` chunk (the call's signature).
+   */
+  const answered = (
+    input: { toolCallId: string; providerMetadata: unknown },
+    approval: { approved: boolean; reason?: string },
+  ) => ({
     id: "a1",
     role: "assistant",
     parts: [
@@ -106,10 +114,11 @@ describe("the gateway's chat endpoint", () => {
       {
         type: "dynamic-tool",
         toolName: "refund",
-        toolCallId,
+        toolCallId: input.toolCallId,
         state: "approval-responded",
         input: { id: "42" },
-        approval: { id: toolCallId, ...approval },
+        callProviderMetadata: input.providerMetadata,
+        approval: { id: input.toolCallId, ...approval },
       },
     ],
   });
@@ -130,8 +139,9 @@ describe("the gateway's chat endpoint", () => {
   it("continues the assistant message with the tool's output once the UI messages approve", async () => {
     refunds.length = 0;
     const first = await chat([user]);
-    const { toolCallId } = first.find((c) => c.type === "tool-approval-request");
-    const chunks = await chat([user, answered(toolCallId, { approved: true })]);
+    const input = first.find((c) => c.type === "tool-input-available");
+    const { toolCallId } = input;
+    const chunks = await chat([user, answered(input, { approved: true })]);
     expect(chunks[0]).toEqual({ type: "start", messageId: "a1" });
     expect(chunks.filter((c) => c.type === "tool-input-available")).toHaveLength(0);
     expect(chunks.find((c) => c.type === "tool-output-available")).toMatchObject({
@@ -145,8 +155,9 @@ describe("the gateway's chat endpoint", () => {
   it("ends a denied call with tool-output-denied, and the model hears the reason", async () => {
     refunds.length = 0;
     const first = await chat([user]);
-    const { toolCallId } = first.find((c) => c.type === "tool-approval-request");
-    const chunks = await chat([user, answered(toolCallId, { approved: false, reason: "no" })]);
+    const input = first.find((c) => c.type === "tool-input-available");
+    const { toolCallId } = input;
+    const chunks = await chat([user, answered(input, { approved: false, reason: "no" })]);
     expect(chunks.find((c) => c.type === "tool-output-denied")).toEqual({
       type: "tool-output-denied",
       toolCallId,
