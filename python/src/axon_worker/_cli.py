@@ -53,6 +53,15 @@ class Options:
     grace: float
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     """Largest gRPC message received or sent; the host's channel uses the same limit."""
+    tls_cert: Path | None = None
+    """Server certificate (PEM); with `tls_key`, every connection is TLS (see _security.py)."""
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None
+    """CA that signs client certificates: given, a client without one it signed is refused (mTLS)."""
+    token_env: str | None = None
+    """The environment variable holding the bearer token; None reads `AXON_WORKER_TOKEN` if set."""
+    insecure: bool = False
+    """Serve a network-reachable TCP address without TLS or a token, on purpose."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--parent-pid", type=int, metavar="PID")
     parser.add_argument("--grace", type=float, default=10.0, metavar="SECONDS")
     parser.add_argument("--max-message-bytes", type=int, default=DEFAULT_MAX_MESSAGE_BYTES, metavar="N")
+    parser.add_argument("--tls-cert", type=Path, metavar="PEM")
+    parser.add_argument("--tls-key", type=Path, metavar="PEM")
+    parser.add_argument("--tls-client-ca", type=Path, metavar="PEM")
+    parser.add_argument("--token-env", metavar="NAME")
+    # Only to refuse it, without echoing it: a token on the command line is visible in `ps`
+    # (and without this flag argparse would take `--token` as an abbreviation of `--token-env`).
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--insecure", action="store_true")
     return parser
 
 
@@ -189,6 +206,7 @@ def _resolve(args: argparse.Namespace) -> Options:
         raise CliError("--grace must be >= 0")
     if not 0 < args.max_message_bytes <= _MAX_C_INT:
         raise CliError(f"--max-message-bytes must be between 1 and {_MAX_C_INT}")
+    _check_security_flags(args)
     return Options(
         agents=agents,
         listen=args.listen,
@@ -197,4 +215,23 @@ def _resolve(args: argparse.Namespace) -> Options:
         parent_pid=args.parent_pid if args.parent_pid is not None else os.getppid(),
         grace=args.grace,
         max_message_bytes=args.max_message_bytes,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        tls_client_ca=args.tls_client_ca,
+        token_env=args.token_env,
+        insecure=args.insecure,
     )
+
+
+def _check_security_flags(args: argparse.Namespace) -> None:
+    if args.token is not None:
+        raise CliError(
+            "--token: never pass the token on the command line (`ps` shows it to every user); "
+            "set AXON_WORKER_TOKEN, or name the variable that holds it with --token-env NAME"
+        )
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise CliError("--tls-cert and --tls-key go together: give both or neither")
+    if args.tls_client_ca is not None and args.tls_cert is None:
+        raise CliError("--tls-client-ca needs --tls-cert and --tls-key: client certificates come over TLS")
+    if args.token_env is not None and not args.token_env.strip():
+        raise CliError("--token-env: expected the name of an environment variable")

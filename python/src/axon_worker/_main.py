@@ -9,15 +9,17 @@ import traceback
 
 from ._address import BindError
 from ._cli import CliError, parse_args
+from ._config_error import ConfigError
 from ._control import ControlChannel, install_logging
 from ._lifespan import LifespanError
 from ._loader import LoadError, load
+from ._security import secure
 from ._server import serve
 
 __all__ = ["EXIT_BIND", "EXIT_LOAD", "EXIT_USAGE", "main"]
 
 EXIT_USAGE = 2
-EXIT_LOAD = 78  # EX_CONFIG (sysexits.h)
+EXIT_LOAD = 78  # EX_CONFIG (sysexits.h): also a configuration the worker refuses (ConfigError)
 EXIT_BIND = 74  # EX_IOERR
 
 
@@ -49,12 +51,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     install_logging(control)
     try:
+        security = secure(options)  # before any agent's code runs
+    except ConfigError as error:
+        _fatal(control, error.message, "", error.hint)
+        return EXIT_LOAD
+    try:
         loaded = load(options.agents)
     except LoadError as error:
         _fatal(control, error.message, error.traceback, error.hint)
         return EXIT_LOAD
     try:
-        return asyncio.run(serve(options, loaded.agents, control, deps=loaded.deps))
+        return asyncio.run(serve(options, loaded.agents, control, deps=loaded.deps, security=security))
     except LifespanError as error:
         _fatal(control, error.message, error.traceback, error.hint)
         return EXIT_LOAD

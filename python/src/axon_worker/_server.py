@@ -22,6 +22,7 @@ from ._describe import versions
 from ._lifeline import watch_parent, watch_stdin
 from ._lifespan import Lifespans
 from ._run import ModelCache
+from ._security import Security
 from ._service import AgentService
 from ._wire import AGENT_SERVICE, Health, add_agent_service, add_health_service
 
@@ -38,6 +39,7 @@ async def serve(
     agents: dict[str, AbstractAgent[Any, Any]],
     control: ControlChannel,
     deps: Mapping[str, AgentDeps] | None = None,
+    security: Security | None = None,
 ) -> int:
     """Serve until told to stop; returns the exit code.
 
@@ -48,12 +50,14 @@ async def serve(
     # gRPC's default receive limit is 4 MiB, far below the host's: a longer history (or a large
     # host-tool round trip) was refused with RESOURCE_EXHAUSTED, which read as `overloaded`.
     limit = options.max_message_bytes
+    security = security or Security(credentials=None, interceptors=())
     server = grpc.aio.server(
-        options=[("grpc.max_receive_message_length", limit), ("grpc.max_send_message_length", limit)]
+        interceptors=security.interceptors,
+        options=[("grpc.max_receive_message_length", limit), ("grpc.max_send_message_length", limit)],
     )
     add_agent_service(server, service)
     health = add_health_service(server)
-    listener = bind(server, options.listen)
+    listener = bind(server, options.listen, security.credentials)
     # Worker-lifetime resources (pools, clients) open before the first run can arrive and close
     # after the last one ended, on every way out, the host-gone `os._exit` below included.
     lifespans = Lifespans(deps or {})
