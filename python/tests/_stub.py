@@ -15,8 +15,15 @@ Metadata = Sequence[tuple[str, str]]
 
 
 class Client:
-    def __init__(self, address: str) -> None:
-        self.channel = grpc.aio.insecure_channel(address)
+    def __init__(
+        self, address: str, *, credentials: grpc.ChannelCredentials | None = None, metadata: Metadata = ()
+    ) -> None:
+        """`credentials` for TLS (else plaintext); `metadata` goes with every call (e.g. a token)."""
+        if credentials is None:
+            self.channel = grpc.aio.insecure_channel(address)
+        else:
+            self.channel = grpc.aio.secure_channel(address, credentials)
+        self._metadata = tuple(metadata)
         self._run = self._unary("/axon.v1.AgentService/Run", run_pb2.RunRequest, run_pb2.RunResponse)
         self._describe = self._unary(
             "/axon.v1.AgentService/Describe", describe_pb2.DescribeRequest, describe_pb2.DescribeResponse
@@ -38,14 +45,16 @@ class Client:
     async def run(
         self, request: run_pb2.RunRequest, deadline: float | None = 30, metadata: Metadata = ()
     ) -> run_pb2.RunResponse:
-        response: run_pb2.RunResponse = await self._run(request, timeout=deadline, metadata=metadata)
+        response: run_pb2.RunResponse = await self._run(
+            request, timeout=deadline, metadata=(*self._metadata, *metadata)
+        )
         return response
 
     def stream_call(
         self, request: run_pb2.RunRequest, deadline: float | None = 30, metadata: Metadata = ()
     ) -> Any:
         """The call object itself, to iterate or cancel."""
-        return self._stream(request, timeout=deadline, metadata=metadata)
+        return self._stream(request, timeout=deadline, metadata=(*self._metadata, *metadata))
 
     async def stream(
         self, request: run_pb2.RunRequest, deadline: float | None = 30
@@ -58,13 +67,13 @@ class Client:
 
     async def describe(self) -> describe_pb2.DescribeResponse:
         response: describe_pb2.DescribeResponse = await self._describe(
-            describe_pb2.DescribeRequest(), timeout=10
+            describe_pb2.DescribeRequest(), timeout=10, metadata=self._metadata
         )
         return response
 
     async def health(self, service: str = "") -> int:
         response: health_pb2.HealthCheckResponse = await self._check(
-            health_pb2.HealthCheckRequest(service=service), timeout=5
+            health_pb2.HealthCheckRequest(service=service), timeout=5, metadata=self._metadata
         )
         return response.status
 
