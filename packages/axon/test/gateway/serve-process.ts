@@ -18,10 +18,10 @@ export interface ServeProcess {
 }
 
 /** Spawns `axon serve <args>`; AXON_LOG_LEVEL=silent keeps the workers' own logs out of stderr. */
-export function spawnServe(args: string[]): ServeProcess {
+export function spawnServe(args: string[], env: Record<string, string> = {}): ServeProcess {
   const child = spawn(process.execPath, [cli, "serve", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, AXON_LOG_LEVEL: "silent" },
+    env: { ...process.env, AXON_LOG_LEVEL: "silent", ...env },
   });
   let stdout = "";
   let stderr = "";
