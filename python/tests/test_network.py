@@ -126,6 +126,12 @@ def reachable(worker: Worker) -> str:
     return "127.0.0.1:" + worker.address.rpartition(":")[2]
 
 
+def health_port(worker: Worker) -> str:
+    """The `--health-listen` address, as the worker logs it (port 0 picks a free one)."""
+    line = worker.wait_log("health checks also on ")["message"]
+    return line.removeprefix("health checks also on ").split(" ")[0]
+
+
 def started(args: list[str], agents: dict[str, str] = ECHO, env: dict[str, str] | None = None) -> Worker:
     worker = Worker(["--listen", "0.0.0.0:0", *args], agents=agents, env=env)
     worker.ready()
@@ -322,7 +328,9 @@ def test_a_certificate_that_is_not_pem_exits_78_naming_the_file(pki: Pki, tmp_pa
 
 @pytest.fixture(scope="module")
 def mtls_worker(pki: Pki) -> Iterator[Worker]:
-    worker = started([*tls_args(pki, mutual=True), "--grace", "5"], env={"AXON_WORKER_TOKEN": TOKEN})
+    worker = started(
+        [*tls_args(pki, mutual=True), "--health-listen", "127.0.0.1:0"], env={"AXON_WORKER_TOKEN": TOKEN}
+    )
     yield worker
     worker.stop()
 
@@ -360,23 +368,42 @@ async def test_mtls_still_wants_the_token(mtls_worker: Worker, pki: Pki) -> None
         await client.close()
 
 
+async def test_the_health_port_answers_plaintext_probes_and_serves_nothing_else(mtls_worker: Worker) -> None:
+    # Kubernetes' built-in gRPC probe can do neither TLS nor metadata: it dials this port.
+    probe = Client(health_port(mtls_worker))
+    try:
+        assert await probe.health() == SERVING
+        assert await probe.health("axon.v1.AgentService") == SERVING
+        assert (await refused(probe.health("no.such.Service"))).code() == grpc.StatusCode.NOT_FOUND
+        error = await refused(probe.run(RunRequest(agent="echo", prompt="via the probe port")))
+        assert error.code() == grpc.StatusCode.UNIMPLEMENTED
+    finally:
+        await probe.close()
+
+
 # --- draining over TCP -------------------------------------------------------------------------
 
 
 async def test_sigterm_turns_health_not_serving_refuses_new_runs_and_exits_after_in_flight_ones(
     pki: Pki,
 ) -> None:
-    worker = started([*tls_args(pki), "--grace", "10"], agents=CHAOS, env={"AXON_WORKER_TOKEN": TOKEN})
+    worker = started(
+        [*tls_args(pki), "--grace", "10", "--health-listen", "127.0.0.1:0"],
+        agents=CHAOS,
+        env={"AXON_WORKER_TOKEN": TOKEN},
+    )
     client = Client(reachable(worker), credentials=pki.credentials(), metadata=BEARER)
     probe = Client(reachable(worker), credentials=pki.credentials())  # a readiness probe: no token
+    kubelet = Client(health_port(worker))
     try:
         call = client.stream_call(RunRequest(agent="chaos", prompt="sleep 1.5"))
         assert (await call.read()).tool_call.tool_name == "sleep"
-        assert await probe.health() == SERVING
+        assert await probe.health() == SERVING and await kubelet.health() == SERVING
         worker.process.send_signal(signal.SIGTERM)
         await asyncio.to_thread(worker.wait_log, "stopping (SIGTERM): 1 run(s) in flight")
         assert await probe.health() == NOT_SERVING
         assert await probe.health("axon.v1.AgentService") == NOT_SERVING
+        assert await kubelet.health() == NOT_SERVING
         error = await refused(client.run(RunRequest(agent="chaos", prompt="too late")))
         assert error.code() == grpc.StatusCode.UNAVAILABLE
         detail = error_detail(error)
@@ -389,4 +416,5 @@ async def test_sigterm_turns_health_not_serving_refuses_new_runs_and_exits_after
     finally:
         await client.close()
         await probe.close()
+        await kubelet.close()
         worker.stop()

@@ -62,6 +62,8 @@ class Options:
     """The environment variable holding the bearer token; None reads `AXON_WORKER_TOKEN` if set."""
     insecure: bool = False
     """Serve a network-reachable TCP address without TLS or a token, on purpose."""
+    health_listen: str | None = None
+    """A second, plaintext address serving only grpc.health.v1 (for probes that cannot do TLS)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     # (and without this flag argparse would take `--token` as an abbreviation of `--token-env`).
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--insecure", action="store_true")
+    parser.add_argument("--health-listen", metavar="unix:/path | HOST:PORT")
     return parser
 
 
@@ -220,6 +223,7 @@ def _resolve(args: argparse.Namespace) -> Options:
         tls_client_ca=args.tls_client_ca,
         token_env=args.token_env,
         insecure=args.insecure,
+        health_listen=args.health_listen,
     )
 
 

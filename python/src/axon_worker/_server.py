@@ -19,6 +19,7 @@ from ._cli import Options
 from ._control import PROTOCOL_VERSION, ControlChannel
 from ._deps import AgentDeps
 from ._describe import versions
+from ._health_port import HealthPort
 from ._lifeline import watch_parent, watch_stdin
 from ._lifespan import Lifespans
 from ._run import ModelCache
@@ -61,9 +62,12 @@ async def serve(
     # Worker-lifetime resources (pools, clients) open before the first run can arrive and close
     # after the last one ended, on every way out, the host-gone `os._exit` below included.
     lifespans = Lifespans(deps or {})
+    health_port = HealthPort(health)
     try:
+        health_port.bind(options.health_listen)
         await lifespans.open()
         await server.start()
+        await health_port.start()
         await health.set("", SERVING)
         await health.set(AGENT_SERVICE, SERVING)
         stopped: asyncio.Future[str] = loop.create_future()
@@ -93,6 +97,7 @@ async def serve(
         parent_watch.cancel()
         await _drain(server, health, service, reason, options.grace)
     finally:
+        await health_port.stop()
         await lifespans.close()
         listener.cleanup()
     if reason not in _SIGNALS:
