@@ -92,7 +92,9 @@ export class ContinuationGuard {
       if (token === undefined) throw refusal(call.toolCallId, call, "unsigned", answered);
       const verdict = this.options.signer.verify(token, { ...call, agent }, now);
       if (!verdict.ok) throw refusal(call.toolCallId, call, verdict.reason, answered);
-      if (this.options.used.has(verdict.id, now)) throw refusal(call.toolCallId, call, "replayed", answered);
+      // A signed call repeated in the history would run twice: the second copy is a replay too.
+      const reused = this.options.used.has(verdict.id, now) || spent.some((s) => s.id === verdict.id);
+      if (reused) throw refusal(call.toolCallId, call, "replayed", answered);
       spent.push({ id: verdict.id, expiresAt: verdict.expiresAt });
     }
     if (!this.options.used.addAll(spent, now)) {

@@ -124,6 +124,17 @@ describe("continuations over /run accept only the calls this gateway issued", ()
     expect(ran.refund).toEqual(["42"]);
   });
 
+  it("refuses a signed call repeated in the history (it would run twice) as approval_replayed", async () => {
+    reset();
+    const paused = await pausedRefund();
+    const history = structuredClone(paused.allMessages);
+    const last = history.at(-1) as { parts: Record<string, unknown>[] };
+    last.parts = [...last.parts, ...last.parts.filter((part) => part.part_kind === "tool-call")];
+    const twice = await refusal(await post("/v1/agents/orders/run", approve(paused, history)));
+    expect(twice).toMatchObject({ status: 409, error: { code: "approval_replayed" } });
+    expect(ran.refund).toEqual([]);
+  });
+
   it("refuses a pending refund of 42 whose arguments were edited to 7, and refunds nothing", async () => {
     reset();
     const paused = await pausedRefund();

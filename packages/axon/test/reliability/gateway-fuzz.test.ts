@@ -173,6 +173,7 @@ describe("continuations under a property-based fuzz", () => {
     fc.record({ kind: fc.constant("stamp" as const), stamp: fc.option(fc.string({ maxLength: 200 })) }),
     fc.record({ kind: fc.constant("stamp of another call" as const) }),
     fc.record({ kind: fc.constant("replay" as const) }),
+    fc.record({ kind: fc.constant("call twice" as const) }),
     fc.record({
       kind: fc.constant("stray approval" as const),
       id: fc.string({ minLength: 1, maxLength: 12 }),
@@ -232,6 +233,9 @@ describe("continuations under a property-based fuzz", () => {
             case "replay":
               expect((await run({ prompt: "", messageHistory, approvals })).status).toBe(200);
               break;
+            case "call twice":
+              history.at(-1)?.parts.push(structuredClone(call));
+              break;
             case "stray approval":
               approvals = { ...approvals, [change.id]: true };
               break;
@@ -275,6 +279,6 @@ describe("continuations under a property-based fuzz", () => {
     const refusedKinds = new Set(
       [...statuses.keys()].filter((k) => !/-> 200/.test(k)).map((k) => k.split(" -> ")[0]),
     );
-    expect(refusedKinds.size).toBe(8);
+    expect(refusedKinds.size).toBe(9);
   }, 120_000);
 });
