@@ -64,15 +64,6 @@ def _of_kind(kind: str) -> list[Document]:
     return [document for document in DOCUMENTS if document.resource["kind"] == kind]
 
 
-def _deployment(name: str, path: str) -> Resource:
-    [found] = [
-        d.resource
-        for d in _of_kind("Deployment")
-        if d.resource["metadata"]["name"] == name and d.path == MANIFESTS / path
-    ]
-    return found
-
-
 def _container(deployment: Resource) -> Resource:
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     return container
@@ -95,7 +86,7 @@ GATEWAY_DEPLOYMENTS = [d for d in _of_kind("Deployment") if _container(d.resourc
 def test_the_manifests_are_found() -> None:
     kinds = {document.resource["kind"] for document in DOCUMENTS}
     assert {"Namespace", "Deployment", "Service", "PodDisruptionBudget", "ConfigMap", "Secret"} <= kinds
-    assert len(WORKER_DEPLOYMENTS) == 2  # plaintext + token, and the TLS variant
+    assert len(WORKER_DEPLOYMENTS) == 1
     assert len(GATEWAY_DEPLOYMENTS) == 1
 
 
@@ -173,20 +164,19 @@ def test_the_worker_runs_three_replicas_with_resources() -> None:
         assert "memory" in resources["limits"], document.label
 
 
-def test_the_worker_is_probed_over_grpc_health_on_its_port() -> None:
-    # The plaintext worker: Kubernetes' own gRPC probe asks grpc.health.v1, which needs no token.
-    container = _container(_deployment("axon-worker", "worker-deployment.yaml"))
+def test_the_worker_is_probed_over_grpc_health_on_its_plaintext_health_port() -> None:
+    # Kubernetes' gRPC probe speaks plaintext and sends no token: on the TLS port it would never pass
+    # (and no pod would ever be ready), so it asks the health-only port --health-listen opens.
+    [document] = WORKER_DEPLOYMENTS
+    container = _container(document.resource)
+    options = parse_args(container["args"])
+    assert options.tls_cert is not None and options.tls_key is not None
+    assert options.health_listen is not None
+    health_port = int(options.health_listen.rpartition(":")[2])
+    assert health_port != WORKER_PORT
+    assert {"name": "health", "containerPort": health_port, "protocol": "TCP"} in container["ports"]
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert container[probe]["grpc"] == {"port": WORKER_PORT}, probe
-
-
-def test_the_tls_worker_is_probed_on_its_port_without_a_grpc_probe_it_could_not_pass() -> None:
-    # Kubernetes' gRPC probe speaks plaintext only (TLS mode is alpha in 1.37): on a TLS-only port
-    # it would never pass, and no pod would ever be ready.
-    container = _container(_deployment("axon-worker", "examples/worker-deployment-tls.yaml"))
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert "grpc" not in container[probe], probe
-        assert container[probe]["tcpSocket"]["port"] in ("grpc", WORKER_PORT), probe
+        assert container[probe]["grpc"] == {"port": health_port}, probe
 
 
 def test_the_worker_args_are_ones_the_worker_accepts_and_the_grace_period_outlasts_its_drain() -> None:
@@ -205,16 +195,22 @@ def test_the_worker_args_are_ones_the_worker_accepts_and_the_grace_period_outlas
         assert container.get("stdin") is True
 
 
-def test_the_tls_worker_reads_its_certificate_from_the_mounted_secret() -> None:
-    deployment = _deployment("axon-worker", "examples/worker-deployment-tls.yaml")
-    container = _container(deployment)
+def test_the_worker_reads_its_certificate_and_the_gateway_its_ca_from_the_mounted_secret() -> None:
+    [document] = WORKER_DEPLOYMENTS
+    container = _container(document.resource)
     options = parse_args(container["args"])
-    [mount] = [m for m in container["volumeMounts"] if m["name"] == "tls"]
-    [volume] = [v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == "tls"]
-    files = {Path(mount["mountPath"]) / item["path"] for item in volume["secret"]["items"]}
-    assert options.tls_cert in files
-    assert options.tls_key in files
-    assert volume["secret"]["secretName"] == "axon-worker-tls"
+
+    def files(deployment: Resource, volume_name: str) -> set[Path]:
+        [mount] = [m for m in _container(deployment)["volumeMounts"] if m["name"] == volume_name]
+        [volume] = [v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == volume_name]
+        assert volume["secret"]["secretName"] == "axon-worker-tls"
+        return {Path(mount["mountPath"]) / item["path"] for item in volume["secret"]["items"]}
+
+    assert {options.tls_cert, options.tls_key} == files(document.resource, "tls")
+    [gateway] = GATEWAY_DEPLOYMENTS
+    [config_map] = [d.resource for d in _of_kind("ConfigMap")]
+    [ca] = files(gateway.resource, "worker-ca")
+    assert f'tls: {{ ca: "{ca}" }}' in config_map["data"]["axon.config.ts"]
 
 
 def test_the_gateway_is_ready_on_healthz_and_its_grace_period_outlasts_its_drain() -> None:
