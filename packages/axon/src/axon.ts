@@ -19,7 +19,7 @@ import { createRunStream, type EventSink } from "./run/run-stream.js";
 import type { RunResult, RunStream } from "./run/run-types.js";
 import { type StartedRun, startRun } from "./run/start-run.js";
 import type { AgentName, AgentTypeMap, RunOptionsFor, RunOutput } from "./typed-agents.js";
-import { standbyStatus, type WorkerStatus, workerStatus } from "./worker-status.js";
+import { remoteStatus, standbyStatus, type WorkerStatus, workerStatus } from "./worker-status.js";
 
 // Kept here too: the CLI and the gateway import it from this module.
 export type { WorkerStatus } from "./worker-status.js";
@@ -101,10 +101,18 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
   const events = new AxonEventEmitter((error) =>
     logger.error({ err: error }, "an Axon event listener threw"),
   );
-  const { supervisor, pools, describes, socketDir, poolOf } = createWorkerTree(config, logger, events);
+  const { supervisor, pools, describes, socketDir, remotes, poolOf } = createWorkerTree(
+    config,
+    logger,
+    events,
+  );
   try {
     await supervisor.start(options.onProgress);
+    // Remote workers are resolved once before the first run; they come and go by themselves later.
+    await Promise.all([...remotes.values()].map((remote) => remote.start()));
   } catch (error) {
+    for (const remote of remotes.values()) remote.close();
+    await supervisor.stop(WORKER_STOP_TIMEOUT_MS);
     socketDir.remove();
     throw error;
   }
@@ -194,13 +202,16 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       });
     },
     status() {
-      // Each agent's spares right after its serving workers.
-      const children = supervisor.children;
-      return children.flatMap((child, index) => {
-        const row = workerStatus(child, poolOf(child.agent));
-        if (children[index + 1]?.agent === child.agent) return [row];
-        const spares = supervisor.standbys.find((standby) => standby.agent === child.agent)?.slots ?? [];
-        return [row, ...spares.map((slot) => standbyStatus(slot, poolOf(child.agent)))];
+      // By agent in config order: its local workers, their spares, then its remote members.
+      return [...pools.keys()].flatMap((agent) => {
+        const local = supervisor.children.filter((child) => child.agent === agent);
+        const spares = supervisor.standbys.find((standby) => standby.agent === agent)?.slots ?? [];
+        const remote = remotes.get(agent);
+        return [
+          ...local.map((child) => workerStatus(child, poolOf(agent))),
+          ...spares.map((slot) => standbyStatus(slot, poolOf(agent))),
+          ...(remote ? remoteStatus(agent, remote.targets, poolOf(agent), local.length + spares.length) : []),
+        ];
       });
     },
     async restart(agent) {
@@ -244,6 +255,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
         await runsEnded;
         const reason = "axon is shutting down";
         for (const pool of pools.values()) pool.setAvailability({ state: "down", reason });
+        for (const remote of remotes.values()) remote.close();
         await supervisor.stop(WORKER_STOP_TIMEOUT_MS);
         socketDir.remove();
       })();

@@ -2,8 +2,12 @@ import type { AgentPool } from "./pool/agent-pool.js";
 import type { StandbySlot } from "./supervisor/standby.js";
 import type { ChildState, WorkerChild } from "./supervisor/worker-child.js";
 
-/** A serving slot's state, or `standby`: a warm spare, out of the pool until a worker crashes. */
-export type WorkerState = ChildState | "standby";
+/**
+ * A serving slot's state, or `standby`: a warm spare, out of the pool until a worker crashes. A
+ * remote member is `ready`, `unhealthy` (failing health checks: out of routing until it passes)
+ * or, while its targets resolved to nothing yet, `connecting`.
+ */
+export type WorkerState = ChildState | "standby" | "unhealthy" | "connecting";
 
 /** One worker, as `status()` reports it. */
 export interface WorkerStatus {
@@ -19,6 +23,8 @@ export interface WorkerStatus {
   /** Since the current process became ready; 0 when it is not ready. */
   uptimeMs: number;
   address: string | undefined;
+  /** `local`: a process Axon spawned; `remote`: a worker elsewhere (docs/scale-out.md). */
+  kind: "local" | "remote";
 }
 
 export function workerStatus(child: WorkerChild, pool: AgentPool): WorkerStatus {
@@ -34,6 +40,7 @@ export function workerStatus(child: WorkerChild, pool: AgentPool): WorkerStatus 
     restarts: child.restarts,
     uptimeMs: ready ? Date.now() - ready.readyAt : 0,
     address: ready?.address,
+    kind: "local",
   };
 }
 
@@ -49,5 +56,41 @@ export function standbyStatus(slot: StandbySlot, pool: AgentPool): WorkerStatus 
     restarts: slot.replaced,
     uptimeMs: slot.ready ? Date.now() - slot.ready.readyAt : 0,
     address: slot.ready?.address,
+    kind: "local",
   };
+}
+
+/**
+ * An agent's remote members, numbered after its local rows; while none is known yet, one
+ * `connecting` row per configured target, so the agent is never missing from `status()`.
+ */
+export function remoteStatus(
+  agent: string,
+  targets: readonly string[],
+  pool: AgentPool,
+  firstInstance: number,
+): WorkerStatus[] {
+  const members = pool.members().filter(({ member }) => member.endpoint.kind === "remote");
+  const row = (instance: number, fields: Partial<WorkerStatus>): WorkerStatus => ({
+    agent,
+    instance: firstInstance + instance,
+    state: "connecting",
+    pid: undefined,
+    inFlight: 0,
+    queued: pool.queued(),
+    restarts: 0,
+    uptimeMs: 0,
+    address: undefined,
+    kind: "remote",
+    ...fields,
+  });
+  if (members.length === 0) return targets.map((target, i) => row(i, { address: target }));
+  return members.map(({ member, inFlight, healthy, since }, i) =>
+    row(i, {
+      state: healthy ? "ready" : "unhealthy",
+      inFlight,
+      uptimeMs: healthy ? Date.now() - since : 0,
+      address: member.endpoint.address,
+    }),
+  );
 }

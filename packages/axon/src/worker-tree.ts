@@ -5,6 +5,7 @@ import type { AxonConfig } from "./config/config-schema.js";
 import { findConfiguredPython } from "./config/find-python.js";
 import type { DescribeResponse } from "./gen/axon/v1/describe.js";
 import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
+import { createRemoteMembers, type RemoteMembers } from "./pool/remote-members.js";
 import { createStandby, type Standby } from "./supervisor/standby.js";
 import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
 import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
@@ -22,6 +23,8 @@ export interface WorkerTree {
   /** The latest `Describe` answer per agent (from the handshake of its newest worker). */
   describes: Map<string, DescribeResponse>;
   socketDir: SocketDir;
+  /** Each agent's remote workers, for the agents that have `remote` (docs/scale-out.md). */
+  remotes: Map<string, RemoteMembers>;
   poolOf(agent: string): AgentPool;
 }
 
@@ -43,7 +46,9 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
       deps,
       lifespan,
     };
-    for (let instance = 0; instance < agentConfig.instances; instance++) {
+    // An agent served only by remote workers spawns nothing here.
+    const local = module !== undefined || spec !== undefined ? agentConfig.instances : 0;
+    for (let instance = 0; instance < local; instance++) {
       const listen = `unix:${socketDir.socketPath(agent, instance)}`;
       const command = {
         python,
@@ -57,7 +62,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
       };
       children.push(createWorkerChild(agent, instance, agentConfig, command));
     }
-    if (agentConfig.standby > 0) {
+    if (agentConfig.standby > 0 && local > 0) {
       const { model } = agentConfig;
       let boots = 0;
       standbys.push(
@@ -110,5 +115,35 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
         poolOf(agent).setAvailability(reason === undefined ? { state: "up" } : { state: "down", reason }),
     },
   });
-  return { supervisor, pools, describes, socketDir, poolOf };
+  const remotes = new Map<string, RemoteMembers>();
+  for (const [agent, agentConfig] of Object.entries(config.agents)) {
+    const remote = agentConfig.remote;
+    if (!remote) continue;
+    const members = withCleanup(socketDir, () =>
+      createRemoteMembers({
+        agent,
+        remote,
+        pool: poolOf(agent),
+        healthCheck: config.supervisor.healthCheck,
+        maxMessageBytes: config.maxMessageBytes,
+        logger,
+        // A local worker's handshake is the fresher source; a remote-only agent has only these.
+        onDescribe: (describe) => {
+          if (!describes.has(agent)) describes.set(agent, describe);
+        },
+      }),
+    );
+    remotes.set(agent, members);
+  }
+  return { supervisor, pools, describes, socketDir, remotes, poolOf };
+}
+
+/** A remote pool's token or TLS files may be missing: the socket directory made so far goes too. */
+function withCleanup<T>(socketDir: SocketDir, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    socketDir.remove();
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toolSetSchema } from "../tools/tool-set-schema.js";
 import { delayMs, positiveDelayMs } from "./delay-ms.js";
 import { argString, envRecord } from "./process-strings.js";
+import { remoteSchema } from "./remote-schema.js";
 
 // The configuration's one source of truth: the zod schema below gives both the validation and
 // the types (`AxonConfigInput` as written by users, `AxonConfig` with every default filled in).
@@ -52,13 +53,19 @@ const agentFields = z.strictObject({
   timeoutMs: positiveDelayMs().int().optional(),
   /** Host tools (made with `tool()`) every run of this agent can call; a run's `tools` add to them. Default: none. */
   tools: toolSetSchema.optional(),
+  /** Workers on other machines that serve this agent beside (or instead of) local ones (docs/scale-out.md). Default: none. */
+  remote: remoteSchema.optional(),
 });
 
-// Either Python code or an Agent Spec, never both: a worker loads one or the other.
+// Either Python code or an Agent Spec, never both: a worker loads one or the other. An agent
+// served only by remote workers has neither: nothing is spawned for it here.
 const agentSchema = agentFields.refine(
-  (agent) => (agent.module === undefined) !== (agent.spec === undefined),
+  (agent) =>
+    agent.module !== undefined && agent.spec !== undefined
+      ? false
+      : agent.module !== undefined || agent.spec !== undefined || agent.remote !== undefined,
   {
-    message: "exactly one of `module` (a Python agent) or `spec` (an Agent Spec)",
+    message: "exactly one of `module` (a Python agent) or `spec` (an Agent Spec), or only `remote` workers",
   },
 );
 

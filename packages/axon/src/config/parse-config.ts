@@ -10,7 +10,7 @@ export function defineConfig(config: AxonConfigInput): AxonConfigInput {
 
 /**
  * Validates a config and fills in its defaults. Relative paths (`python.cwd`, `python.venv`,
- * `python.executable` when it contains a slash) resolve against `baseDir`, the config file's
+ * `python.executable` when it contains a slash, a remote pool's TLS files) resolve against `baseDir`, the config file's
  * directory, so a config means the same thing whatever directory the app is started from.
  * @throws ConfigError naming the first bad field, its value and what was expected.
  */
@@ -21,7 +21,15 @@ export function parseConfig(input: unknown, baseDir: string, source = "config"):
   const python = { ...parsed.data.python, cwd: within(parsed.data.python.cwd ?? ".") };
   if (python.venv) python.venv = within(python.venv);
   if (python.executable?.includes("/")) python.executable = within(python.executable);
-  return { ...parsed.data, python, baseDir };
+  const agents = Object.fromEntries(
+    Object.entries(parsed.data.agents).map(([name, agent]) => {
+      const tls = agent.remote?.tls;
+      if (!agent.remote || !tls) return [name, agent];
+      const paths = Object.fromEntries(Object.entries(tls).map(([key, path]) => [key, path && within(path)]));
+      return [name, { ...agent, remote: { ...agent.remote, tls: paths } }];
+    }),
+  ) as typeof parsed.data.agents;
+  return { ...parsed.data, python, agents, baseDir };
 }
 
 function configErrorFrom(error: z.ZodError, input: unknown, source: string): ConfigError {

@@ -28,6 +28,10 @@ export interface AgentPool {
    * A no-op once the member was removed or replaced (a restarted worker keeps its id).
    */
   retire(member: PoolMember): void;
+  /** Takes a member out of routing while its health checks fail, and back when they pass. */
+  setHealthy(memberId: string, healthy: boolean): void;
+  /** The members, in the order they joined, with their runs in flight and health. */
+  members(): MemberView[];
   setAvailability(availability: PoolAvailability): void;
   availability(): PoolAvailability;
   inFlight(memberId?: string): number;
@@ -44,6 +48,21 @@ export interface AgentPoolOptions {
   maxQueue?: number;
 }
 
+export interface MemberView {
+  member: PoolMember;
+  inFlight: number;
+  healthy: boolean;
+  /** When it joined the pool (ms since epoch). */
+  since: number;
+}
+
+interface Entry {
+  member: PoolMember;
+  inFlight: number;
+  healthy: boolean;
+  since: number;
+}
+
 interface Waiter {
   resolve(lease: Lease): void;
   reject(error: AxonError): void;
@@ -54,7 +73,7 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
   const { agent } = options;
   const maxConcurrency = options.maxConcurrency ?? 64;
   const queue = createRunQueue<Waiter>(options.maxQueue ?? 1000);
-  const members = new Map<string, { member: PoolMember; inFlight: number }>();
+  const members = new Map<string, Entry>();
   let availability: PoolAvailability = { state: "up" };
   const idleWaiters: (() => void)[] = [];
 
@@ -64,14 +83,15 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
   let orphaned = 0;
 
   const pick = () => {
-    let best: { member: PoolMember; inFlight: number } | undefined;
+    let best: Entry | undefined;
     for (const entry of members.values()) {
-      if (entry.inFlight < maxConcurrency && (!best || entry.inFlight < best.inFlight)) best = entry;
+      if (!entry.healthy || entry.inFlight >= maxConcurrency) continue;
+      if (!best || entry.inFlight < best.inFlight) best = entry;
     }
     return best;
   };
 
-  const lease = (entry: { member: PoolMember; inFlight: number }): Lease => {
+  const lease = (entry: Entry): Lease => {
     entry.inFlight += 1;
     let released = false;
     return {
@@ -163,7 +183,7 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       });
     },
     add(member) {
-      const entry = { member, inFlight: 0 };
+      const entry: Entry = { member, inFlight: 0, healthy: true, since: Date.now() };
       members.set(member.id, entry);
       // A member that is gone takes no more runs, even if nobody told the pool yet.
       void member.endpoint.gone.then(() => members.get(member.id) === entry && removeEntry(member.id));
@@ -173,6 +193,13 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
     retire(member) {
       if (members.get(member.id)?.member === member) removeEntry(member.id);
     },
+    setHealthy(memberId, healthy) {
+      const entry = members.get(memberId);
+      if (!entry || entry.healthy === healthy) return;
+      entry.healthy = healthy;
+      if (healthy) dispatch();
+    },
+    members: () => [...members.values()].map((entry) => ({ ...entry })),
     setAvailability(next) {
       availability = next;
       if (next.state === "down") for (const waiter of queue.drain()) waiter.reject(unavailable(next.reason));

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { AxonEventEmitter } from "../axon-events.js";
 import type { BackoffConfig } from "../config/config-schema.js";
+import { type HealthCheckConfig, watchHealth } from "../transport/health-monitor.js";
 import type { WorkerCommand } from "../worker/spawn-worker.js";
 import {
   createWorkerProcess,
@@ -9,7 +10,6 @@ import {
   type WorkerProcess,
 } from "../worker/worker-process.js";
 import { createBackoff } from "./backoff.js";
-import { type HealthCheckConfig, watchHealth } from "./health-monitor.js";
 
 // Warm standby: a recovery that waits for a Python boot (~0.6 s of importing pydantic-ai) costs
 // more than a cold start. A spare that has already booted and answered its health checks can

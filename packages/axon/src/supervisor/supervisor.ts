@@ -3,6 +3,7 @@ import type { AxonEventEmitter, ProgressEvent } from "../axon-events.js";
 import type { SupervisorConfig } from "../config/config-schema.js";
 import type { AxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
+import { watchHealth } from "../transport/health-monitor.js";
 import { startFailureReason } from "../worker/start-error.js";
 import {
   createWorkerProcess,
@@ -11,7 +12,6 @@ import {
   type WorkerProcess,
 } from "../worker/worker-process.js";
 import { type AgentRecovery, createAgentRecovery } from "./agent-recovery.js";
-import { watchHealth } from "./health-monitor.js";
 import { childrenToRestart, shouldRestart } from "./restart-strategy.js";
 import type { Standby } from "./standby.js";
 import { currentWorker, type WorkerChild } from "./worker-child.js";

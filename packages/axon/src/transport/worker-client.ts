@@ -1,4 +1,10 @@
-import { type ChannelOptions, credentials, Metadata } from "@grpc/grpc-js";
+import {
+  type ChannelOptions,
+  credentials,
+  InterceptingCall,
+  type Interceptor,
+  Metadata,
+} from "@grpc/grpc-js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
 import { AgentServiceClient } from "../gen/axon/v1/agent_service.js";
 import type { DescribeResponse } from "../gen/axon/v1/describe.js";
@@ -21,6 +27,12 @@ export interface WorkerClientOptions {
    * (the config's `maxMessageBytes`).
    */
   maxMessageBytes?: number;
+  /** TLS to a remote worker: `ca` verifies its certificate, `cert` + `key` are the host's own for mutual TLS (PEM). Default: plaintext. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** Sent as `authorization: Bearer <token>` with every AgentService call (not with health checks, which workers answer without one). Default: none. */
+  token?: string;
+  /** HTTP/2 keepalive for connections across a network: ping after `timeMs` without traffic, give the connection up when no answer comes within `timeoutMs`. Default: off (a Unix socket needs none). */
+  keepalive?: { timeMs: number; timeoutMs: number };
 }
 
 /** The default of the config's `maxMessageBytes` (and of the worker's `--max-message-bytes`). */
@@ -28,21 +40,44 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const AGENT_SERVICE = "axon.v1.AgentService";
 
-/** Opens a client to a worker at `address`: `unix:/abs/path.sock`, or `host:port` (plaintext). */
+/** Opens a client to a worker at `address`: `unix:/abs/path.sock`, or `host:port` (TLS with `tls`). */
 export function createWorkerClient(address: string, options: WorkerClientOptions = {}): WorkerClient {
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const channelOptions: ChannelOptions = {
     "grpc.max_receive_message_length": maxBytes,
     "grpc.max_send_message_length": maxBytes,
-    // Keepalive pings only help across networks and NATs; a Unix socket has neither, and the
-    // worker's exit is seen directly by the supervisor.
-    "grpc.keepalive_time_ms": -1,
+    // Keepalive pings only help across networks and NATs (a cut link is seen by a ping that gets
+    // no answer, not by TCP, for minutes); a Unix socket has neither, and a local worker's exit is
+    // seen directly by the supervisor.
+    ...(options.keepalive
+      ? {
+          "grpc.keepalive_time_ms": options.keepalive.timeMs,
+          "grpc.keepalive_timeout_ms": options.keepalive.timeoutMs,
+          "grpc.keepalive_permit_without_calls": 1,
+        }
+      : { "grpc.keepalive_time_ms": -1 }),
     // A worker that went away is replaced by a new client; do not wait long to notice.
     "grpc.initial_reconnect_backoff_ms": 100,
     "grpc.max_reconnect_backoff_ms": 1000,
   };
-  const agentService = new AgentServiceClient(address, credentials.createInsecure(), channelOptions);
-  const health = new HealthClient(address, credentials.createInsecure(), {
+  const channelCredentials = options.tls
+    ? credentials.createSsl(options.tls.ca ?? null, options.tls.key ?? null, options.tls.cert ?? null)
+    : credentials.createInsecure();
+  const token = options.token;
+  // An interceptor, not call credentials: grpc-js sends those only over TLS, and a token over a
+  // plaintext channel (an explicitly insecure worker) must still be checked.
+  const withToken: Interceptor = (callOptions, nextCall) =>
+    new InterceptingCall(nextCall(callOptions), {
+      start(metadata, listener, next) {
+        metadata.set("authorization", `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
+  const agentService = new AgentServiceClient(address, channelCredentials, {
+    ...channelOptions,
+    ...(token ? { interceptors: [withToken] } : {}),
+  });
+  const health = new HealthClient(address, channelCredentials, {
     ...channelOptions,
     channelOverride: agentService.getChannel(),
   });

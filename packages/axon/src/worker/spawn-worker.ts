@@ -67,7 +67,7 @@ export function agentSource(command: Pick<WorkerCommand, "module" | "spec">): st
 export function spawnWorker(command: WorkerCommand): ChildProcess {
   const child = spawn(command.python, workerArgs(command), {
     cwd: command.cwd,
-    env: { ...process.env, ...command.env, PYTHONUNBUFFERED: "1" },
+    env: localWorkerEnv(command.env),
     stdio: ["pipe", "pipe", "pipe", "pipe"],
     shell: false,
     // A process group of its own: Ctrl-C in a terminal (and a process manager that signals the
@@ -79,4 +79,14 @@ export function spawnWorker(command: WorkerCommand): ChildProcess {
   // Writing to a dead worker's stdin must not become an unhandled 'error' in the host.
   child.stdin?.on("error", () => {});
   return child;
+}
+
+/**
+ * A local worker's environment: the host's, with the agent's additions. The remote workers' token
+ * (AXON_WORKER_TOKEN, as a gateway pod holds it) is left out unless the config sets it for the
+ * agent: a worker that finds it requires it, and a local channel sends none.
+ */
+function localWorkerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const { AXON_WORKER_TOKEN: _remoteToken, ...host } = process.env;
+  return { ...host, ...extra, PYTHONUNBUFFERED: "1" };
 }

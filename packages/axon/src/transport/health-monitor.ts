@@ -1,4 +1,4 @@
-// Liveness of a ready worker. A worker whose event loop is blocked (a sync call in an async
+// Liveness of a ready worker, local or remote. A worker whose event loop is blocked (a sync call in an async
 // tool, a deadlock) still has its process and its socket, so neither `exit` nor a broken
 // connection reveals it: only a question it has to answer does. `grpc.health.v1/Check` is
 // served on the same event loop as the runs, so a worker that cannot answer it cannot serve
@@ -17,8 +17,14 @@ export interface HealthCheckConfig {
 export interface HealthMonitorOptions extends HealthCheckConfig {
   /** One check: resolves when the worker answers SERVING, rejects otherwise. */
   check(timeoutMs: number): Promise<void>;
-  /** Called once, after `failures` checks in a row failed; the caller kills the worker. */
+  /** Called once, after `failures` checks in a row failed; for a local worker the caller kills it. */
   onHung(reason: string): void;
+  /**
+   * Given, the monitor goes on after `onHung` and calls this at the next healthy answer (then
+   * `onHung` again after `failures` more): a remote worker is taken out of routing and put back,
+   * not killed. Default: none (the monitor stops at `onHung`).
+   */
+  onRecovered?(): void;
 }
 
 /**
@@ -31,6 +37,7 @@ export function watchHealth(options: HealthMonitorOptions): () => void {
   if (options.intervalMs <= 0) return () => {};
   let stopped = false;
   let failed = 0;
+  let hung = false;
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {
     if (stopped) return;
@@ -47,16 +54,20 @@ export function watchHealth(options: HealthMonitorOptions): () => void {
     }
     if (stopped) return;
     if (error === undefined) {
+      if (hung) options.onRecovered?.();
+      hung = false;
       failed = 0;
       return schedule();
     }
     failed += 1;
-    if (failed < options.failures) return schedule();
-    stopped = true;
+    if (failed < options.failures || hung) return schedule();
     const why = error instanceof Error ? error.message : String(error);
+    hung = true;
+    if (!options.onRecovered) stopped = true;
     options.onHung(
       `no healthy answer to ${failed} health checks in a row (timeout ${options.timeoutMs} ms): ${why}`,
     );
+    schedule();
   };
   schedule();
   return () => {
