@@ -248,7 +248,7 @@ def test_without_a_control_fd_control_lines_go_to_stdout_behind_a_marker() -> No
     result = subprocess.run(
         [sys.executable, "-m", "axon_worker", *agent_args(ECHO)],
         cwd=REPO_ROOT,
-        stdin=subprocess.DEVNULL,  # EOF at once: the worker announces itself, then stops
+        input=b"",  # a pipe that ends at once: the worker announces itself, then stops
         capture_output=True,
         timeout=20,
         check=False,

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import threading
 from collections.abc import Callable
 
-__all__ = ["watch_parent", "watch_stdin"]
+__all__ = ["stdin_is_a_lifeline", "watch_parent", "watch_stdin"]
 
 POLL_SECONDS = 0.25
 
 
+def stdin_is_a_lifeline() -> bool:
+    """Whether stdin is a pipe or socket, as a host that spawned us holds it open for its life.
+
+    A worker nobody spawned (a container's entrypoint, a shell) has /dev/null or a terminal
+    there: its EOF means nothing, and watching it would stop the worker at once.
+    """
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
 def watch_stdin(loop: asyncio.AbstractEventLoop, on_eof: Callable[[str], None]) -> None:
-    """Read (and discard) stdin in a daemon thread; EOF → `on_eof("stdin closed")` on the loop."""
+    """Read (and discard) stdin in a daemon thread; EOF → `on_eof("stdin closed")` on the loop.
+
+    Only when stdin is a lifeline (see `stdin_is_a_lifeline`); otherwise the parent watch and
+    SIGTERM are what stop the worker.
+    """
+    if not stdin_is_a_lifeline():
+        return
 
     def read_until_eof() -> None:
         try:

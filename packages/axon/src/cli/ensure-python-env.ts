@@ -9,6 +9,9 @@ import { type CliIo, writeLine } from "./io.js";
  * sync first, with its progress on stderr. A Python the user named is left alone.
  */
 export async function ensurePythonEnv(config: AxonConfig, io: CliIo): Promise<void> {
+  // A gateway whose agents are all served by remote workers runs no Python here (its image may
+  // have none at all).
+  if (Object.values(config.agents).every((agent) => !agent.module && !agent.spec)) return;
   const plan = planPythonEnv(config, { ...process.env, ...io.env });
   if (plan.kind !== "managed" || !isPythonEnvStale(plan)) return;
   writeLine(
