@@ -6,7 +6,7 @@ import { byId, formatUptime, h } from "./dom.ts";
 import type { AgentInfo, AgentStatus, StatusEvent, WorkerStatus } from "./types.ts";
 
 const columns = ["instance", "pid", "state", "inFlight", "queued", "restarts", "uptime"] as const;
-const headings = ["#", "pid", "state", "in-flight", "queued", "restarts", "uptime"];
+const headings = ["#", "pid / address", "state", "in-flight", "queued", "restarts", "uptime"];
 
 export class AgentsView {
   private readonly root = byId<HTMLDivElement>("agents");
@@ -88,7 +88,12 @@ export class AgentsView {
     }
     const values: Record<(typeof columns)[number], string> = {
       instance: String(worker.instance),
-      pid: worker.pid ? String(worker.pid) : "—",
+      // A remote worker has no pid here: its address says where it is.
+      pid: worker.pid
+        ? String(worker.pid)
+        : worker.kind === "remote" && worker.address
+          ? worker.address
+          : "—",
       state: worker.state,
       inFlight: String(worker.inFlight),
       queued: String(worker.queued),

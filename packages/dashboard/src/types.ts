@@ -13,8 +13,11 @@ export interface AgentInfo {
 export interface WorkerStatus {
   agent: string;
   instance: number;
-  state: "starting" | "ready" | "restarting" | "failed" | "stopped" | "standby";
+  state: "starting" | "ready" | "restarting" | "failed" | "stopped" | "standby" | "unhealthy" | "connecting";
   pid?: number | null;
+  /** `remote`: a worker Axon does not spawn, known by its address (absent from older gateways). */
+  kind?: "local" | "remote";
+  address?: string | null;
   inFlight: number;
   queued: number;
   restarts: number;

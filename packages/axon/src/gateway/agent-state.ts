@@ -6,6 +6,8 @@ export type AgentState = "ready" | "degraded" | Exclude<WorkerState, "ready" | "
 
 const worstFirst: Exclude<WorkerState, "ready" | "standby">[] = [
   "failed",
+  "unhealthy",
+  "connecting",
   "restarting",
   "starting",
   "stopped",

@@ -65,8 +65,14 @@ export class GatewayMetrics {
 
     const perWorker = (name: string, type: string, help: string, value: (w: WorkerStatus) => number) => {
       family(name, type, help);
-      for (const w of workers)
-        lines.push(`${name}${labels({ agent: w.agent, instance: String(w.instance) })} ${value(w)}`);
+      for (const w of workers) {
+        // A remote member is known by its address; a local worker's is a socket path of no interest.
+        const where: Record<string, string> =
+          w.kind === "remote" ? { kind: w.kind, address: w.address ?? "" } : { kind: w.kind };
+        lines.push(
+          `${name}${labels({ agent: w.agent, instance: String(w.instance), ...where })} ${value(w)}`,
+        );
+      }
     };
     perWorker("axon_worker_in_flight", "gauge", "Runs executing on the worker now.", (w) => w.inFlight);
     perWorker(
@@ -81,8 +87,11 @@ export class GatewayMetrics {
       "Times the supervisor restarted the worker.",
       (w) => w.restarts,
     );
-    perWorker("axon_worker_up", "gauge", "1 when the worker is ready, else 0.", (w) =>
-      w.state === "ready" ? 1 : 0,
+    perWorker(
+      "axon_worker_up",
+      "gauge",
+      "1 when the worker is ready (a remote one: passing its health checks), else 0.",
+      (w) => (w.state === "ready" ? 1 : 0),
     );
     perWorker(
       "axon_worker_uptime_seconds",

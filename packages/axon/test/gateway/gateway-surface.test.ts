@@ -194,9 +194,9 @@ describe("GET /metrics", () => {
     expect(text).toMatch(/^axon_runs_total\{agent="echo",outcome="ok"\} [1-9]/m);
     expect(text).toMatch(/^axon_runs_total\{agent="echo",outcome="usage_limit_exceeded"\} 1$/m);
     expect(text).toMatch(/^axon_run_duration_seconds_bucket\{agent="echo",le="\+Inf"\} [1-9]/m);
-    expect(text).toMatch(/^axon_worker_in_flight\{agent="echo",instance="0"\} 0$/m);
-    expect(text).toMatch(/^axon_worker_queued\{agent="tools",instance="0"\} 0$/m);
-    expect(text).toMatch(/^axon_worker_restarts_total\{agent="tools",instance="0"\} [1-9]/m);
+    expect(text).toMatch(/^axon_worker_in_flight\{agent="echo",instance="0",kind="local"\} 0$/m);
+    expect(text).toMatch(/^axon_worker_queued\{agent="tools",instance="0",kind="local"\} 0$/m);
+    expect(text).toMatch(/^axon_worker_restarts_total\{agent="tools",instance="0",kind="local"\} [1-9]/m);
   });
 });
 

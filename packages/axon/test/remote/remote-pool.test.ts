@@ -55,6 +55,27 @@ describe("a remote pool", () => {
     expect(seen.size).toBe(2);
   });
 
+  it("shows its members on /metrics and /v1/agents with their address", async () => {
+    const { serveGateway } = await import("../../src/gateway/index.js");
+    const gateway = await serveGateway({ axon, port: 0 });
+    try {
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      for (const worker of workers) {
+        expect(metrics).toContain(`axon_worker_up{agent="echo",instance="`);
+        expect(metrics).toContain(`kind="remote",address="${worker.address}"} 1`);
+      }
+      const body = (await (await fetch(`${gateway.url}/v1/agents`)).json()) as {
+        agents: { name: string; state: string; workers: { kind: string; address: string }[] }[];
+      };
+      expect(body.agents[0]).toMatchObject({ name: "echo", state: "ready" });
+      expect(body.agents[0]?.workers.map((w) => [w.kind, w.address])).toEqual(
+        workers.map((w) => ["remote", w.address]),
+      );
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("describes its agent from a remote worker (agents() has the schemas)", async () => {
     const [info] = await axon.agents();
     expect(info?.name).toBe("echo");

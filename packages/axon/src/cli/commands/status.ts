@@ -24,12 +24,13 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
 
 export function formatStatus(workers: WorkerStatus[]): string {
   return formatTable(
-    ["AGENT", "#", "STATE", "PID", "IN-FLIGHT", "QUEUED", "RESTARTS", "UPTIME"],
+    ["AGENT", "#", "STATE", "PID/ADDRESS", "IN-FLIGHT", "QUEUED", "RESTARTS", "UPTIME"],
     workers.map((w) => [
       w.agent,
       String(w.instance),
       w.state,
-      w.pid === undefined ? "-" : String(w.pid),
+      // A remote worker has no pid here: its address says where it is.
+      w.pid !== undefined ? String(w.pid) : w.kind === "remote" ? (w.address ?? "-") : "-",
       String(w.inFlight),
       String(w.queued),
       String(w.restarts),
