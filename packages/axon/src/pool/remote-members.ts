@@ -80,7 +80,11 @@ export function createRemoteMembers(options: RemoteMembersOptions): RemoteMember
     pool.add({ id, endpoint });
     const stopHealth = watchHealth({
       ...options.healthCheck,
-      check: (timeoutMs) => endpoint.checkHealth(timeoutMs),
+      // Every passing check puts the member back: also one a lost connection took out (call-worker.ts).
+      check: async (timeoutMs) => {
+        await endpoint.checkHealth(timeoutMs);
+        pool.setHealthy(id, true);
+      },
       onHung(reason) {
         logger.warn({ agent, member: id }, `remote worker unhealthy: ${reason}`);
         pool.setHealthy(id, false);

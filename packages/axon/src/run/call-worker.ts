@@ -1,5 +1,5 @@
 import type { Metadata } from "@grpc/grpc-js";
-import { AgentUnavailableError, AxonTimeoutError } from "../errors/host-errors.js";
+import { AgentUnavailableError, AxonTimeoutError, WorkerCrashedError } from "../errors/host-errors.js";
 import type { RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
 import type { EventSink } from "./run-stream.js";
@@ -71,6 +71,11 @@ async function callOnce(context: CallContext): Promise<RunResponse> {
   } catch (error) {
     // Before the release: the slot it frees must not hand a queued run to the same worker.
     if (error instanceof AgentUnavailableError && error.workerDraining) pool.retire(lease.member);
+    // A remote worker's lost connection has no exit to take it out of the pool (a local one's
+    // has): without this, its retries would go back to it, the least busy member now, and trip
+    // the crash barrier. Out of routing until its next health check passes.
+    if (error instanceof WorkerCrashedError && lease.member.endpoint.kind === "remote")
+      pool.setHealthy(lease.member.id, false);
     throw error;
   } finally {
     // Only now, once the error is known: when the worker died, its exit has taken it out of the
