@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { AxonError } from "../src/errors/axon-error.js";
 import { WorkerCrashedError } from "../src/errors/host-errors.js";
 import { ModelHttpError } from "../src/errors/worker-errors.js";
-import { isAxonError } from "../src/index.js";
 import { createAgentPool } from "../src/pool/agent-pool.js";
 import { startRun } from "../src/run/start-run.js";
+import { failure } from "./helpers/failure.js";
 import { createMemoryEndpoint } from "./helpers/memory-endpoint.js";
 
 /** A worker whose every call fails with `error`, as its endpoint reports it. */
@@ -23,15 +23,6 @@ function failingWorker(id: string, error: () => AxonError) {
 
 // A provider's 429 as a worker reports it: retryable.
 const rateLimited = () => new ModelHttpError({ message: "429", retryable: true, statusCode: 429 });
-
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAxonError(error)) throw new Error(`expected an AxonError, got ${String(error)}`);
-  return error;
-}
 
 describe("retries of a run", () => {
   it("are capped by maxRetryAttempts whatever retry.attempts asks", async () => {

@@ -3,9 +3,9 @@
 import { Metadata } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { RunRequest } from "../src/gen/axon/v1/run.js";
-import { isAxonError } from "../src/index.js";
 import { createGrpcEndpoint } from "../src/transport/grpc-endpoint.js";
 import { createWorkerClient } from "../src/transport/worker-client.js";
+import { failure } from "./helpers/failure.js";
 
 // Nothing listens on port 9 of loopback (discard): every call fails as a lost connection does.
 const nowhere = "127.0.0.1:9";
@@ -17,15 +17,6 @@ const call = () => ({
   signal: new AbortController().signal,
   deadline: Date.now() + 5000,
 });
-
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAxonError(error)) throw new Error(`expected an AxonError, got ${String(error)}`);
-  return error;
-}
 
 describe("a gRPC endpoint whose worker cannot be reached", () => {
   it("fails a remote run at once as worker_crashed (retryable), without waiting for an exit", async () => {

@@ -4,18 +4,10 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Axon, isAxonError } from "../../src/index.js";
+import type { Axon } from "../../src/index.js";
+import { failure } from "../helpers/failure.js";
 import { pidOf, STARTUP_TIMEOUT_MS } from "../helpers/start-axon.js";
 import { startHostileAxon } from "./hostile-gateway.js";
-
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAxonError(error)) throw new Error(`expected an AxonError, got ${String(error)}`);
-  return error;
-}
 
 describe("axon.run with hostile input", () => {
   let axon: Axon;
