@@ -1,23 +1,11 @@
-import type { Metadata } from "@grpc/grpc-js";
 import { AgentUnavailableError, AxonTimeoutError, WorkerCrashedError } from "../errors/host-errors.js";
-import type { RunRequest, RunResponse } from "../gen/axon/v1/run.js";
+import type { RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
-import type { EventSink } from "./run-stream.js";
+import type { EndpointCall } from "../transport/worker-endpoint.js";
 
-/** One attempt of a run on one worker. */
-export interface CallContext {
+/** One attempt of a run on one worker: the endpoint call, and the pool it takes a slot from. */
+export interface CallContext extends EndpointCall {
   pool: AgentPool;
-  agent: string;
-  runId: string;
-  request: RunRequest;
-  metadata: Metadata;
-  /** Cancels the attempt: queued or in flight. */
-  signal: AbortSignal;
-  /** Absolute deadline (ms since epoch). Default: none. */
-  deadline?: number;
-  timeoutMs?: number;
-  /** Set for a streamed run: receives each event but the final one. */
-  onEvent?: EventSink;
 }
 
 // A run that a draining worker refused never started there (docs/errors.md), so it goes to

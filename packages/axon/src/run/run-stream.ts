@@ -1,12 +1,9 @@
+import type { EventSink } from "../transport/worker-endpoint.js";
 import type { RunEvent, RunResult, RunStream } from "./run-types.js";
 import type { StartedRun } from "./start-run.js";
 
-/**
- * Receives a streamed run's events. A promise back means the reader has fallen behind: the
- * producer pauses (the gRPC stream stops reading, HTTP/2 flow control holds the worker back)
- * until it settles.
- */
-export type EventSink = (event: RunEvent) => void | Promise<void>;
+// Receives a streamed run's events; a promise back pauses the producer (transport/worker-endpoint.ts).
+export type { EventSink };
 
 /** Where a streamed run's events go until the caller reads them. */
 export interface EventBuffer {

@@ -10,9 +10,9 @@ import { mergeToolSets } from "../tools/tool-definitions.js";
 import { buildCallMetadata, buildRunRequest } from "../transport/build-run-request.js";
 import { checkRequestSize } from "../transport/message-size.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../transport/worker-client.js";
+import type { EventSink } from "../transport/worker-endpoint.js";
 import { callWorker } from "./call-worker.js";
 import type { RunOptions } from "./run-options.js";
-import type { EventSink } from "./run-stream.js";
 import type { RunEvent, RunResult } from "./run-types.js";
 
 /** A run that has been started; the same for `run()` and `stream()`. */

@@ -13,7 +13,7 @@ export interface EndpointExit {
  * Receives a streamed run's events but the final one. A promise back means the reader fell
  * behind: the endpoint stops reading until it settles (flow control holds the worker back).
  */
-export type EndpointEventSink = (event: RunEvent) => void | Promise<void>;
+export type EventSink = (event: RunEvent) => void | Promise<void>;
 
 export interface EndpointCall {
   agent: string;
@@ -28,7 +28,7 @@ export interface EndpointCall {
   /** The run's `timeoutMs`, for the error of a deadline that passed. Default: none. */
   timeoutMs?: number;
   /** Set for a streamed run. */
-  onEvent?: EndpointEventSink;
+  onEvent?: EventSink;
 }
 
 /**
