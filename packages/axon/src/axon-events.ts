@@ -20,6 +20,13 @@ export interface AxonEvents {
   "worker-restarted": WorkerRef & { restarts: number };
   /** An agent exceeded its restart intensity or failed to restart; its runs fail until `retryInMs` passed. */
   "agent-failed": { agent: string; error: AxonError; retryInMs: number };
+  /** A rolling reload (`reload()`, `axon dev`) replaced the agent's `workers` with new processes. */
+  "agent-reloaded": { agent: string; workers: number; durationMs: number; mode: "rolling" | "restart" };
+  /**
+   * A reload stopped: a new worker could not boot or import the agent (`error` is a
+   * `WorkerStartError` with the Python traceback), or Axon closes. The old workers keep serving.
+   */
+  "reload-failed": { agent: string; error: AxonError; durationMs: number };
   /** A Python log record (INFO and above) from a worker. */
   log: WorkerLogRecord;
 }

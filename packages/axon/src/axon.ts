@@ -24,7 +24,10 @@ import { remoteStatus, standbyStatus, type WorkerStatus, workerStatus } from "./
 // Kept here too: the CLI and the gateway import it from this module.
 export type { WorkerStatus } from "./worker-status.js";
 
+import type { ReloadResult } from "./supervisor/rolling-reload.js";
 import { createWorkerTree } from "./worker-tree.js";
+
+export type { ReloadResult } from "./supervisor/rolling-reload.js";
 
 /**
  * A running worker tree. `Types` (the `AgentTypes` that `axon types` generates) types each
@@ -50,6 +53,15 @@ export interface Axon<Types extends AgentTypeMap<Types> = any> {
   status(): WorkerStatus[];
   /** Restarts every worker of one agent (also brings a `failed` agent back at once). */
   restart(agent: string): Promise<void>;
+  /**
+   * Rolling restart: replaces the workers of `agent` (default: every agent) one at a time with new
+   * processes (new code), losing no run: each new worker boots and is checked before it takes runs,
+   * the old one finishes its runs in flight, then stops. Calls during a reload share it.
+   * @throws WorkerStartError (with the Python traceback) when a new worker cannot boot or import
+   *   the agent: the old workers keep serving; also `reload-failed` and `status()[i].lastReloadError`.
+   * @throws ShuttingDownError while `close()` drains.
+   */
+  reload(agent?: string): Promise<ReloadResult[]>;
   /** Cancels a queued or in-flight run; false when no such run is active. */
   cancel(runId: string): boolean;
   on<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
@@ -208,7 +220,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
         const spares = supervisor.standbys.find((standby) => standby.agent === agent)?.slots ?? [];
         const remote = remotes.get(agent);
         return [
-          ...local.map((child) => workerStatus(child, poolOf(agent))),
+          ...local.map((child) => workerStatus(child, poolOf(agent), supervisor.reloadError(agent))),
           ...spares.map((slot) => standbyStatus(slot, poolOf(agent))),
           ...(remote ? remoteStatus(agent, remote.targets, poolOf(agent), local.length + spares.length) : []),
         ];
@@ -222,6 +234,22 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
           knownAgents: [...pools.keys()],
         });
       await supervisor.restartAgent(agent);
+    },
+    async reload(agent) {
+      if (agent !== undefined && !pools.has(agent))
+        throw new AgentNotFoundError({
+          message: `unknown agent "${agent}"`,
+          agent,
+          knownAgents: [...pools.keys()],
+        });
+      if (closing || drain)
+        throw new ShuttingDownError({ message: "axon is shutting down: it takes no reloads", agent });
+      // Agent by agent, so that a broken module stops the roll before it touches the next agent.
+      const results: ReloadResult[] = [];
+      for (const name of agent === undefined ? [...pools.keys()] : [agent]) {
+        results.push(await supervisor.reloadAgent(name));
+      }
+      return results;
     },
     cancel(runId) {
       const run = active.get(runId);

@@ -1,7 +1,7 @@
 // The public API of `axon`. Named exports only, so that what is public is decided here.
 
 export type { AgentInfo } from "./agent-info.js";
-export type { Axon, CloseOptions, CreateAxonOptions } from "./axon.js";
+export type { Axon, CloseOptions, CreateAxonOptions, ReloadResult } from "./axon.js";
 export { createAxon } from "./axon.js";
 export type { AxonEventName, AxonEvents, AxonListener, ProgressEvent, WorkerRef } from "./axon-events.js";
 export type {
@@ -45,6 +45,7 @@ export type { GatewayOptions, ServeGatewayOptions, ServingGateway } from "./gate
 export { createGateway, serveGateway } from "./gateway/index.js";
 export type { RunOptions } from "./run/run-options.js";
 export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
+export type { ReloadErrorView } from "./supervisor/rolling-reload.js";
 export type { ApprovalDecision, Approvals, PendingApproval } from "./tools/approvals.js";
 export type { Tool, ToolContext, ToolOptions, ToolSet } from "./tools/tool.js";
 export { tool } from "./tools/tool.js";

@@ -1,4 +1,5 @@
 import type { AgentPool } from "./pool/agent-pool.js";
+import type { ReloadErrorView } from "./supervisor/rolling-reload.js";
 import type { StandbySlot } from "./supervisor/standby.js";
 import type { ChildState, WorkerChild } from "./supervisor/worker-child.js";
 
@@ -25,9 +26,20 @@ export interface WorkerStatus {
   address: string | undefined;
   /** `local`: a process Axon spawned; `remote`: a worker elsewhere (docs/scale-out.md). */
   kind: "local" | "remote";
+  /**
+   * During a rolling reload, the slot's second process: the new one `starting` (the row is the
+   * old one, still serving) or the old one `draining` its runs (the row is the new one).
+   */
+  reload?: { state: "starting" | "draining"; pid: number | undefined };
+  /** The agent's last failed reload (a local row only), until a reload succeeds. */
+  lastReloadError?: ReloadErrorView;
 }
 
-export function workerStatus(child: WorkerChild, pool: AgentPool): WorkerStatus {
+export function workerStatus(
+  child: WorkerChild,
+  pool: AgentPool,
+  lastReloadError?: ReloadErrorView,
+): WorkerStatus {
   const lifecycle = child.lifecycle;
   const ready = lifecycle.state === "ready" ? lifecycle.ready : undefined;
   return {
@@ -35,12 +47,16 @@ export function workerStatus(child: WorkerChild, pool: AgentPool): WorkerStatus 
     instance: child.instance,
     state: lifecycle.state,
     pid: "worker" in lifecycle ? lifecycle.worker?.pid : undefined,
-    inFlight: pool.inFlight(child.id),
+    inFlight: pool.inFlight(child.memberId),
     queued: pool.queued(),
     restarts: child.restarts,
     uptimeMs: ready ? Date.now() - ready.readyAt : 0,
     address: ready?.address,
     kind: "local",
+    ...(child.replacing && {
+      reload: { state: child.replacing.state, pid: child.replacing.worker.pid },
+    }),
+    ...(lastReloadError && { lastReloadError }),
   };
 }
 

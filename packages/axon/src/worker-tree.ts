@@ -96,21 +96,30 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
     standbys,
     config: config.supervisor,
     startTimeoutMs: config.startTimeoutMs,
+    reloadDrainMs: config.shutdownGraceMs,
+    // Each later boot of a slot gets a socket of its own: a reload's old worker still listens on its.
+    listenAt: (child, boot) =>
+      boot === 0
+        ? child.command.listen
+        : `unix:${socketDir.socketPath(`${child.agent}.r${boot}`, child.instance)}`,
     logger,
     events,
     hooks: {
       workerUp(child, worker, ready) {
         describes.set(child.agent, ready.describe);
         const endpoint = createGrpcEndpoint({
-          id: child.id,
+          id: child.memberId,
           client: ready.client,
           kind: "local",
           gone: worker.exited,
           maxMessageBytes: config.maxMessageBytes,
         });
-        poolOf(child.agent).add({ id: child.id, endpoint });
+        poolOf(child.agent).add({ id: child.memberId, endpoint });
       },
-      workerDown: (child) => poolOf(child.agent).remove(child.id),
+      workerDown: (child) => poolOf(child.agent).remove(child.memberId),
+      memberDraining: (agent, memberId) => poolOf(agent).setHealthy(memberId, false),
+      memberInFlight: (agent, memberId) => poolOf(agent).inFlight(memberId),
+      memberDown: (agent, memberId) => poolOf(agent).remove(memberId),
       agentAvailability: (agent, reason) =>
         poolOf(agent).setAvailability(reason === undefined ? { state: "up" } : { state: "down", reason }),
     },

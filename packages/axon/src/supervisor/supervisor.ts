@@ -3,6 +3,7 @@ import type { AxonEventEmitter, ProgressEvent } from "../axon-events.js";
 import type { SupervisorConfig } from "../config/config-schema.js";
 import type { AxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
+import { ShuttingDownError } from "../errors/shutting-down-error.js";
 import { watchHealth } from "../transport/health-monitor.js";
 import { startFailureReason } from "../worker/start-error.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "../worker/worker-process.js";
 import { type AgentRecovery, createAgentRecovery } from "./agent-recovery.js";
 import { childrenToRestart, shouldRestart } from "./restart-strategy.js";
+import { type ReloadErrorView, type ReloadResult, reloadErrorView, replaceChild } from "./rolling-reload.js";
 import type { Standby } from "./standby.js";
 import { currentWorker, type WorkerChild } from "./worker-child.js";
 
@@ -20,8 +22,13 @@ import { currentWorker, type WorkerChild } from "./worker-child.js";
 export interface SupervisorHooks {
   /** A worker is ready: add it to its agent's pool. */
   workerUp(child: WorkerChild, worker: WorkerProcess, ready: ReadyWorker): void;
-  /** A worker is gone (or going): take it out of its pool. */
+  /** A worker is gone (or going): take it out of its pool (its member `child.memberId`). */
   workerDown(child: WorkerChild): void;
+  /** A rolling reload's old worker: out of routing, but still a member until its runs ended. */
+  memberDraining(agent: string, memberId: string): void;
+  memberInFlight(agent: string, memberId: string): number;
+  /** A rolling reload's old worker has drained: take it out of its pool. */
+  memberDown(agent: string, memberId: string): void;
   /** An agent stopped taking runs (`reason` says why) or resumed (`reason` undefined). */
   agentAvailability(agent: string, reason: string | undefined): void;
 }
@@ -36,6 +43,10 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
   /** How long a sibling stopped by one_for_all / rest_for_one may drain. Default: 5000 ms. */
   siblingStopMs?: number;
+  /** Where the `boot`-th process of a slot listens (0: the child's own address). Default: the child's address with `.<boot>` added. */
+  listenAt?: (child: WorkerChild, boot: number) => string;
+  /** How long a reload lets an old worker's runs in flight finish before stopping it. Default: 30000 ms. */
+  reloadDrainMs?: number;
   logger: Logger;
   events: AxonEventEmitter;
   hooks: SupervisorHooks;
@@ -48,6 +59,20 @@ export interface Supervisor {
   start(onProgress?: (event: ProgressEvent) => void): Promise<void>;
   /** Restarts every worker of `agent` (also brings a `failed` agent back now). */
   restartAgent(agent: string): Promise<void>;
+  /**
+   * Replaces every worker of `agent` with a new process, one at a time, losing no run (a `failed`
+   * agent is restarted instead). Callers during a reload of the agent share it. Rejects (the old
+   * workers still serving) when a new worker cannot boot; `reloadError(agent)` keeps that error.
+   */
+  reloadAgent(agent: string): Promise<ReloadResult>;
+  /** The last reload's error of `agent`, until a reload of it succeeds. */
+  reloadError(agent: string): ReloadErrorView | undefined;
+  /** Adds children (new instances, a new agent) and starts them; on a failed start they go again. */
+  addChildren(added: WorkerChild[], standby?: Standby): Promise<void>;
+  /** Takes children out of routing, lets their runs finish (within the reload drain), stops and forgets them. */
+  removeChildren(removed: WorkerChild[]): Promise<void>;
+  /** Stops and forgets an agent's spares. */
+  removeStandby(agent: string): Promise<void>;
   /** Stops every child: SIGTERM, then SIGKILL after `timeoutMs`. No restarts after this. */
   stop(timeoutMs: number): Promise<void>;
 }
@@ -55,11 +80,32 @@ export interface Supervisor {
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { children, config, logger, events, hooks } = options;
   const siblingStopMs = options.siblingStopMs ?? 5000;
-  const standbys = options.standbys ?? [];
+  const standbys = [...(options.standbys ?? [])];
+  const listenAt =
+    options.listenAt ??
+    ((child: WorkerChild, boot: number) =>
+      boot === 0 ? child.command.listen : `${child.command.listen}.${boot}`);
   const standbyOf = (agent: string) => standbys.find((standby) => standby.agent === agent);
   let closing = false;
   /** The restart of each agent under way, for `restartAgent` callers to share. */
   const restarting = new Map<string, Promise<void>>();
+  /** The reload of each agent under way, shared the same way. */
+  const reloading = new Map<string, Promise<ReloadResult>>();
+  const reloadErrors = new Map<string, ReloadErrorView>();
+
+  /** A new process for `child`, on a socket of its own (a reload's old one may still listen on the last). */
+  const spawn = (child: WorkerChild): WorkerProcess => {
+    const worker: WorkerProcess = createWorkerProcess({
+      ...child.command,
+      listen: listenAt(child, child.boots++),
+      id: child.id,
+      startTimeoutMs: options.startTimeoutMs,
+      logger,
+      onLog: (record) => events.emit("log", record),
+      onExit: (exit) => onExit(child, worker, exit),
+    });
+    return worker;
+  };
 
   /** Starts a new process in `child`; resolves when it is ready. */
   const launch = async (child: WorkerChild, state: "starting" | "restarting"): Promise<ReadyWorker> => {
@@ -69,14 +115,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       child.stopping.add(previous);
       void previous.stop(siblingStopMs);
     }
-    const worker: WorkerProcess = createWorkerProcess({
-      ...child.command,
-      id: child.id,
-      startTimeoutMs: options.startTimeoutMs,
-      logger,
-      onLog: (record) => events.emit("log", record),
-      onExit: (exit) => onExit(child, worker, exit),
-    });
+    const worker = spawn(child);
     child.lifecycle = state === "starting" ? { state, worker } : { state, worker };
     const ready = await worker.start();
     if (currentWorker(child) !== worker || closing) {
@@ -188,6 +227,77 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     void restartSet(childrenToRestart(children, child, config.strategy), child);
   };
 
+  /** A reload's second process of `child` (booting or draining), stopped at once. */
+  const stopReplacing = async (child: WorkerChild, timeoutMs: number) => {
+    const second = child.replacing?.worker;
+    if (!second) return;
+    child.stopping.add(second);
+    await second.stop(timeoutMs);
+  };
+
+  const reloadContext = {
+    spawn,
+    serve,
+    memberDraining: hooks.memberDraining,
+    memberInFlight: hooks.memberInFlight,
+    memberDown: hooks.memberDown,
+    drainMs: options.reloadDrainMs ?? 30_000,
+    stopMs: siblingStopMs,
+    isClosing: () => closing,
+  };
+
+  const reload = async (agent: string): Promise<ReloadResult> => {
+    const started = Date.now();
+    // A restart of the agent under way finishes first: both would replace the same processes.
+    await restarting.get(agent);
+    const own = children.filter((child) => child.agent === agent);
+    try {
+      if (closing) throw new ShuttingDownError({ message: "axon is shutting down: no reloads", agent });
+      if (own.some((child) => child.lifecycle.state === "failed")) {
+        await supervisor.restartAgent(agent);
+        const failed = own.find((child) => child.lifecycle.state !== "ready");
+        if (failed) {
+          throw new AgentUnavailableError({
+            message: `agent "${agent}" did not come back (worker ${failed.id} is ${failed.lifecycle.state})`,
+            agent,
+          });
+        }
+        reloadErrors.delete(agent);
+        const result = {
+          agent,
+          workers: own.length,
+          durationMs: Date.now() - started,
+          mode: "restart" as const,
+        };
+        events.emit("agent-reloaded", result);
+        return result;
+      }
+      let workers = 0;
+      for (const child of own) {
+        if (child.lifecycle.state !== "ready") continue;
+        await replaceChild(child, reloadContext);
+        workers += 1;
+      }
+      // Spares were booted with the old code: fresh ones now (one with the new code could not
+      // take a crashed worker's place before this, so the reload did not use them).
+      await standbyOf(agent)?.restart(siblingStopMs);
+      reloadErrors.delete(agent);
+      const result = { agent, workers, durationMs: Date.now() - started, mode: "rolling" as const };
+      logger.info(result, "agent reloaded");
+      events.emit("agent-reloaded", result);
+      return result;
+    } catch (caught) {
+      const error = caught as AxonError;
+      const durationMs = Date.now() - started;
+      if (!(error instanceof ShuttingDownError)) {
+        reloadErrors.set(agent, reloadErrorView(error));
+        logger.error({ agent, err: error }, "reload failed; the old workers keep serving");
+      }
+      events.emit("reload-failed", { agent, error, durationMs });
+      throw error;
+    }
+  };
+
   /** Stops the live siblings in `set`, then starts the set again in order. */
   const restartSet = async (set: WorkerChild[], exited: WorkerChild) => {
     const siblings = set.filter(
@@ -210,7 +320,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     );
   };
 
-  return {
+  const supervisor: Supervisor = {
     children,
     standbys,
     async start(onProgress) {
@@ -246,6 +356,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       let restart = restarting.get(agent);
       if (!restart) {
         restart = (async () => {
+          // A reload under way finishes first (whether it worked or not).
+          await reloading.get(agent)?.catch(() => {});
           const own = children.filter((child) => child.agent === agent);
           recovery.cancelRetry(agent);
           const spares = standbyOf(agent)?.restart(siblingStopMs);
@@ -256,13 +368,66 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       }
       return restart;
     },
+    reloadAgent(agent) {
+      let running = reloading.get(agent);
+      if (!running) {
+        running = reload(agent).finally(() => reloading.delete(agent));
+        reloading.set(agent, running);
+      }
+      return running;
+    },
+    reloadError: (agent) => reloadErrors.get(agent),
+    async addChildren(added, standby) {
+      if (closing) throw new ShuttingDownError({ message: "axon is shutting down", agent: added[0]?.agent });
+      children.push(...added);
+      try {
+        await Promise.all(added.map((child) => launch(child, "starting")));
+      } catch (error) {
+        await Promise.all(added.map((child) => halt(child, 0, "stopped")));
+        for (const child of added) children.splice(children.indexOf(child), 1);
+        throw error;
+      }
+      if (standby) {
+        standbys.push(standby);
+        standby.start();
+      }
+    },
+    async removeChildren(removed) {
+      await Promise.all(
+        removed.map(async (child) => {
+          const worker = currentWorker(child);
+          if (worker && child.lifecycle.state === "ready") {
+            child.stopping.add(worker);
+            hooks.memberDraining(child.agent, child.memberId);
+            child.lifecycle = { state: "stopped" };
+            child.replacing = { state: "draining", worker };
+            const until = Date.now() + reloadContext.drainMs;
+            while (!closing && Date.now() < until && hooks.memberInFlight(child.agent, child.memberId) > 0) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+          }
+          await stopReplacing(child, siblingStopMs);
+          child.replacing = undefined;
+          await halt(child, siblingStopMs, "stopped");
+          children.splice(children.indexOf(child), 1);
+        }),
+      );
+    },
+    async removeStandby(agent) {
+      const standby = standbyOf(agent);
+      if (!standby) return;
+      standbys.splice(standbys.indexOf(standby), 1);
+      await standby.stop(siblingStopMs);
+    },
     async stop(timeoutMs) {
       closing = true;
       recovery.dispose();
       await Promise.all([
+        ...children.map((child) => stopReplacing(child, timeoutMs)),
         ...children.map((child) => halt(child, timeoutMs, "stopped")),
         ...standbys.map((standby) => standby.stop(timeoutMs)),
       ]);
     },
   };
+  return supervisor;
 }

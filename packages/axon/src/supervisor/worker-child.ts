@@ -27,6 +27,16 @@ export interface WorkerChild {
   restarts: number;
   /** Workers Axon is stopping on purpose; their exit is not a crash. */
   readonly stopping: WeakSet<WorkerProcess>;
+  /**
+   * The id of its current process in the agent's pool: the child's `id` for the first one, a new
+   * one for each rolling reload, because the old process stays a member (out of routing, its runs
+   * in flight counted) until they have ended (docs/supervision.md).
+   */
+  memberId: string;
+  /** Processes booted in this slot, for a fresh socket per boot (the old one may still drain). */
+  boots: number;
+  /** A rolling reload's second process in this slot: the new one booting, or the old one draining. */
+  replacing: { state: "starting" | "draining"; worker: WorkerProcess } | undefined;
 }
 
 export function createWorkerChild(
@@ -44,6 +54,9 @@ export function createWorkerChild(
     lifecycle: { state: "stopped" },
     restarts: 0,
     stopping: new WeakSet(),
+    memberId: `${agent}-${instance}`,
+    boots: 0,
+    replacing: undefined,
   };
 }
 
