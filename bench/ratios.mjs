@@ -93,6 +93,19 @@ export function ratios({ subjects, lifecycle, held }) {
       ["<= 1.0", (v) => v <= 1],
     ],
     ["1,000 concurrent streams, errors", held?.errors, "", ["0", (v) => v === 0]],
+    // Scale-out (bench/remote.mjs): the hosts are namespaces sharing this machine's cores.
+    ...[2, 3].map((n) => [
+      `Axon remote run @64, ${n} hosts / 1 host`,
+      ratio(rate(`remote.${n}.run`), rate("remote.1.run")),
+      "x",
+      INFO,
+    ]),
+    [
+      "Axon remote run @64, 1 host / Axon run @64, 1 local inst",
+      ratio(rate("remote.1.run"), rate("axon.1.run")),
+      "x",
+      INFO,
+    ],
   ];
   return rows.map(([name, value, unit, [target, test]]) => ({
     name,

@@ -4,7 +4,15 @@
 import { fmt, markdownTable } from "./lib/table.mjs";
 import { ratios } from "./ratios.mjs";
 
-const ORDER = ["bare-transport", "bare-agent", "inprocess", "stdio-bridge", "worker-direct", "axon"];
+const ORDER = [
+  "bare-transport",
+  "bare-agent",
+  "inprocess",
+  "stdio-bridge",
+  "worker-direct",
+  "axon",
+  "remote",
+];
 
 export function report(results) {
   const ids = Object.keys(results.subjects).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));

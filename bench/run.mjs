@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only transport,axon]`: measures every setup in one run on
+// `npm run bench [-- --quick] [-- --only transport,axon,remote]`: measures every setup in one run on
 // this machine, prints the tables and writes bench/results/latest.json. See docs/benchmarks.md.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -13,6 +13,7 @@ import { params } from "./lib/params.mjs";
 import { repoRoot } from "./lib/python.mjs";
 import { measureInRounds } from "./lib/rounds.mjs";
 import { benchLifecycle } from "./lifecycle.mjs";
+import { startRemoteHosts } from "./remote.mjs";
 import { report } from "./report.mjs";
 import { startStdioBridge } from "./stdio-bridge.mjs";
 import { startTransport } from "./transport.mjs";
@@ -25,6 +26,7 @@ const SETUPS = {
   stdio: startStdioBridge,
   worker: startWorkerDirect,
   axon: startAxonSetups,
+  remote: startRemoteHosts,
 };
 const SECTIONS = [...Object.keys(SETUPS), "lifecycle"];
 
