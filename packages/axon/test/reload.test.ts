@@ -2,7 +2,15 @@
 // no run or stream in flight fails; a module that does not import leaves the old workers serving.
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Axon, type AxonEvents, createAxon, isAxonError, WorkerStartError } from "../src/index.js";
+import { createGateway } from "../src/gateway/index.js";
+import {
+  type Axon,
+  type AxonEvents,
+  createAxon,
+  isAxonError,
+  WorkerStartError,
+  type WorkerStatus,
+} from "../src/index.js";
 import { createLiveProject, type LiveProject, repoPython } from "./helpers/live-project.js";
 import { fastSupervisor, SLOW_START_MS, STARTUP_TIMEOUT_MS } from "./helpers/start-axon.js";
 import { liveWorkerPids } from "./helpers/worker-processes.js";
@@ -131,6 +139,38 @@ describe("axon.reload()", () => {
       const after = pids();
       for (const pid of after) expect(before).not.toContain(pid);
       expect(liveWorkerPids()).toEqual([...after].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    },
+    STARTUP_TIMEOUT_MS,
+  );
+
+  it(
+    "is POST /v1/agents/:name/reload over HTTP, whose failure is a 503 worker_start_failed and shows on the agent",
+    async () => {
+      const gateway = createGateway({ axon });
+      try {
+        project.setVersion("v5");
+        const ok = await gateway.app.request("/v1/agents/live/reload", { method: "POST" });
+        expect(ok.status).toBe(200);
+        expect(await ok.json()).toMatchObject({ reloaded: "live", workers: 2 });
+        expect((await axon.run<string>("live", "http")).output).toBe("v5 http");
+
+        project.breakSyntax();
+        const broken = await gateway.app.request("/v1/agents/live/reload", { method: "POST" });
+        expect(broken.status).toBe(503);
+        expect(((await broken.json()) as { error: { code: string } }).error.code).toBe("worker_start_failed");
+        const agent = (await (await gateway.app.request("/v1/agents/live")).json()) as {
+          state: string;
+          workers: WorkerStatus[];
+        };
+        expect(agent.state).toBe("ready");
+        expect(
+          agent.workers[0]?.lastReloadError?.pythonTraceback ?? agent.workers[0]?.lastReloadError?.message,
+        ).toContain("SyntaxError");
+        project.setVersion("v4");
+        await axon.reload("live");
+      } finally {
+        gateway.close();
+      }
     },
     STARTUP_TIMEOUT_MS,
   );

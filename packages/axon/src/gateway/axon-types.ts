@@ -4,7 +4,7 @@ import type { Axon, WorkerStatus } from "../index.js";
 
 export type GatewayAxon = Pick<
   Axon,
-  "run" | "stream" | "agents" | "status" | "restart" | "cancel" | "on" | "off"
+  "run" | "stream" | "agents" | "status" | "restart" | "reload" | "cancel" | "on" | "off"
 >;
 
 export type { AgentInfo } from "../agent-info.js";

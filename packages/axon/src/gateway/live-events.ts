@@ -20,7 +20,14 @@ export interface LiveEventsOptions {
   logBacklog?: number;
 }
 
-const workerEvents: AxonEventName[] = ["worker-started", "worker-exited", "worker-restarted", "agent-failed"];
+const workerEvents: AxonEventName[] = [
+  "worker-started",
+  "worker-exited",
+  "worker-restarted",
+  "agent-failed",
+  "agent-reloaded",
+  "reload-failed",
+];
 
 export class LiveEvents {
   private readonly subscribers = new Set<(event: LiveEvent) => void>();

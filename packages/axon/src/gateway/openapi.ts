@@ -7,6 +7,7 @@ import {
   cancelResponseSchema,
   errorResponseSchema,
   healthSchema,
+  reloadResponseSchema,
   restartResponseSchema,
   runResponseSchema,
 } from "./response-schemas.js";
@@ -139,6 +140,15 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "Restart the agent's workers",
           parameters: [agentParam],
           responses: { 200: json(restartResponseSchema, "Restarted"), ...errors(401, 404, 503) },
+        },
+      },
+      "/v1/agents/{name}/reload": {
+        post: {
+          summary: "Rolling restart: replace the agent's workers one at a time (new code), losing no run",
+          description:
+            "A new worker that cannot boot or import the agent leaves the old ones serving and answers 503 worker_start_failed; the Python traceback is in each worker's `lastReloadError` (GET /v1/agents/{name}, the dashboard). 503 agent_unavailable with `shuttingDown` while the gateway drains.",
+          parameters: [agentParam],
+          responses: { 200: json(reloadResponseSchema, "Reloaded"), ...errors(401, 404, 503) },
         },
       },
       "/v1/runs/{runId}/cancel": {

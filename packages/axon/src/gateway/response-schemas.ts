@@ -89,3 +89,8 @@ export const healthSchema = z.object({
 
 export const cancelResponseSchema = z.object({ cancelled: z.literal(true), runId: z.string() });
 export const restartResponseSchema = z.object({ restarted: z.string() });
+export const reloadResponseSchema = z.object({
+  reloaded: z.string(),
+  workers: z.number().int().describe("Workers replaced by a new process"),
+  durationMs: z.number(),
+});
