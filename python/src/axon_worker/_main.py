@@ -15,6 +15,7 @@ from ._lifespan import LifespanError
 from ._loader import LoadError, load
 from ._security import secure
 from ._server import serve
+from ._telemetry import start_telemetry
 
 __all__ = ["EXIT_BIND", "EXIT_LOAD", "EXIT_USAGE", "main"]
 
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     except LoadError as error:
         _fatal(control, error.message, error.traceback, error.hint)
         return EXIT_LOAD
+    # After loading: an agent module that configured its own tracing (logfire) keeps it.
+    telemetry = start_telemetry()
     try:
         return asyncio.run(serve(options, loaded.agents, control, deps=loaded.deps, security=security))
     except LifespanError as error:
@@ -68,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except BindError as error:
         _fatal(control, str(error), traceback.format_exc(), "is the address in use or the directory missing?")
         return EXIT_BIND
+    finally:
+        if telemetry is not None:
+            telemetry.shutdown()  # exports the spans still buffered
 
 
 def _channel_or_none(fd: int | None) -> ControlChannel | None:

@@ -23,6 +23,7 @@ from ._events import EventTranslator
 from ._proto.axon.v1 import describe_pb2, run_pb2
 from ._result import to_response
 from ._run import ModelCache, build_run_kwargs, run_id_of
+from ._telemetry import run_context
 
 __all__ = ["AgentService"]
 
@@ -95,9 +96,12 @@ class AgentService:
         """Counts the run in flight and tags its log records; logs how it ended if it was cancelled."""
         self._active += 1
         self._idle.clear()
-        token = run_log_context.set(RunLogContext(run_id, request.agent, _traceparent(context)))
+        traceparent = _traceparent(context)
+        token = run_log_context.set(RunLogContext(run_id, request.agent, traceparent))
         try:
-            yield
+            # pydantic-ai's spans (when instrumented) become children of the host's round trip.
+            with run_context(traceparent):
+                yield
         except asyncio.CancelledError:
             # Typed as float, but None when the call has no deadline.
             remaining = cast("float | None", context.time_remaining())

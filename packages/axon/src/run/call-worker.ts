@@ -1,11 +1,16 @@
 import { AgentUnavailableError, AxonTimeoutError, WorkerCrashedError } from "../errors/host-errors.js";
 import type { RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
+import type { Lease } from "../pool/pool-member.js";
+import { runMetrics } from "../telemetry/run-metrics.js";
+import type { RoundTripTrace } from "../telemetry/run-trace.js";
 import type { EndpointCall } from "../transport/worker-endpoint.js";
 
 /** One attempt of a run on one worker: the endpoint call, and the pool it takes a slot from. */
 export interface CallContext extends EndpointCall {
   pool: AgentPool;
+  /** The round trip's span: learns the instance and the queue wait. Default: none. */
+  trace?: RoundTripTrace;
 }
 
 // A run that a draining worker refused never started there (docs/errors.md), so it goes to
@@ -31,7 +36,17 @@ export async function callWorker(context: CallContext): Promise<RunResponse> {
 
 async function callOnce(context: CallContext): Promise<RunResponse> {
   const { pool, agent, runId, signal, deadline, timeoutMs } = context;
-  const lease = await pool.acquire({ runId, signal, deadline, timeoutMs });
+  const queuedAt = performance.now();
+  runMetrics.addQueued(agent, 1);
+  let lease: Lease;
+  try {
+    lease = await pool.acquire({ runId, signal, deadline, timeoutMs });
+  } finally {
+    runMetrics.addQueued(agent, -1);
+  }
+  const waitedMs = performance.now() - queuedAt;
+  runMetrics.observeQueueWait(agent, waitedMs / 1000);
+  context.trace?.leased(lease.member.id, Math.round(waitedMs * 1000) / 1000);
   if (deadline !== undefined && deadline <= Date.now()) {
     lease.release();
     throw new AxonTimeoutError({

@@ -22,6 +22,11 @@ export interface RunResult<T = unknown> {
   /** The model that answered. */
   model: string;
   /**
+   * The W3C trace id of the run (32 hex digits): find it in a tracing backend; a continuation
+   * passes `metadata.traceparent` to stay in it (docs/observability.md). Set by `run()`/`stream()`.
+   */
+  traceId?: string;
+  /**
    * Set when the run ended waiting for approval of `needsApproval` host tool calls; `output` is
    * then null. Continue with `messageHistory: allMessages` and `approvals` (docs/tools.md).
    */

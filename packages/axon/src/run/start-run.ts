@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { Metadata } from "@grpc/grpc-js";
 import { type AxonError, isAxonError } from "../errors/axon-error.js";
 import { WorkerCrashedError } from "../errors/host-errors.js";
 import { CancelledError } from "../errors/worker-errors.js";
 import type { RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import type { AgentPool } from "../pool/agent-pool.js";
+import { runMetrics } from "../telemetry/run-metrics.js";
+import { RunTrace } from "../telemetry/run-trace.js";
 import { runRoundTrips } from "../tools/round-trips.js";
 import type { ToolSet } from "../tools/tool.js";
 import { mergeToolSets } from "../tools/tool-definitions.js";
-import { buildCallMetadata, buildRunRequest } from "../transport/build-run-request.js";
+import { buildRunRequest } from "../transport/build-run-request.js";
 import { checkRequestSize } from "../transport/message-size.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../transport/worker-client.js";
 import type { EventSink } from "../transport/worker-endpoint.js";
@@ -75,10 +78,22 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
   const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
   const tools = mergeToolSets(start.agentTools, options.tools);
   const request = buildRunRequest(agent, start.prompt, runId, { ...options, tools });
+  const stream = start.onEvent !== undefined;
+  // One trace for the whole run: every round trip and retry is a child of this span (issue 16).
+  const runTrace = new RunTrace({
+    kind: stream ? "stream" : "run",
+    agent,
+    runId,
+    traceparent: options.metadata?.traceparent,
+    continuation: options.approvals !== undefined && Object.keys(options.approvals).length > 0,
+  });
+  const startedAt = performance.now();
+  runMetrics.addInFlight(agent, 1);
   let delivered = false;
   const onEvent =
     start.onEvent &&
     ((event: RunEvent) => {
+      if (!delivered) runMetrics.observeFirstEvent(agent, (performance.now() - startedAt) / 1000);
       delivered = true;
       return start.onEvent?.(event);
     });
@@ -92,16 +107,22 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
   // Workers this run crashed, over all its round trips and attempts (the crash barrier).
   let crashes = 0;
   // One round trip, retried as a whole: it only sends state the history already holds.
+  let trips = 0;
+  let tries = 0;
   const attempt = async (
     n: number,
     request: RunRequest,
     onTripEvent: EventSink | undefined,
+    trip: number,
   ): Promise<RunResponse> => {
     // Every trip: a continuation carries the history, which grows with each one.
     checkRequestSize(request, maxMessageBytes, { agent, runId });
+    tries += 1;
+    const tripTrace = runTrace.roundTrip(trip, n, stream);
     try {
-      const metadata = buildCallMetadata(options);
-      return await callWorker({
+      const metadata = new Metadata();
+      metadata.set("traceparent", tripTrace.traceparent);
+      const response = await callWorker({
         ...start,
         runId,
         request,
@@ -110,8 +131,12 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
         deadline,
         timeoutMs,
         onEvent: onTripEvent,
+        trace: tripTrace,
       });
+      tripTrace.end();
+      return response;
     } catch (error) {
+      tripTrace.end(error);
       if (error instanceof WorkerCrashedError && ++crashes >= 2) throw crashBarrier(error);
       const wait = backoffMs * 2 ** (n - 1);
       const canRetry =
@@ -123,7 +148,7 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
         (deadline === undefined || Date.now() + wait < deadline);
       if (!canRetry) throw error;
       await sleep(wait, controller.signal);
-      return attempt(n + 1, request, onTripEvent);
+      return attempt(n + 1, request, onTripEvent, trip);
     }
   };
   const result = runRoundTrips<T>({
@@ -135,9 +160,51 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
     deadline,
     timeoutMs,
     onEvent,
-    call: (tripRequest, onTripEvent) => attempt(1, tripRequest, onTripEvent),
-  }).finally(() => userSignal?.removeEventListener("abort", onUserAbort));
+    trace: runTrace,
+    approvals: options.approvals,
+    call: (tripRequest, onTripEvent) => attempt(1, tripRequest, onTripEvent, ++trips),
+  })
+    .then(
+      (done) => {
+        done.traceId = runTrace.traceId;
+        runMetrics.observeTokens(agent, done.usage.inputTokens, done.usage.outputTokens);
+        runTrace.end({
+          paused: done.pendingApprovals !== undefined,
+          attributes: runAttributes(trips, tries, done.model, done.usage),
+        });
+        return done;
+      },
+      (error: unknown) => {
+        runTrace.end({ error, attributes: runAttributes(trips, tries) });
+        throw error;
+      },
+    )
+    .finally(() => {
+      runMetrics.addInFlight(agent, -1);
+      userSignal?.removeEventListener("abort", onUserAbort);
+    });
   return { runId, result, cancel };
+}
+
+function runAttributes(
+  trips: number,
+  tries: number,
+  model?: string,
+  usage?: RunResult["usage"],
+): Record<string, string | number> {
+  return {
+    "axon.round_trips": trips,
+    "axon.attempts": tries,
+    ...(model ? { "gen_ai.response.model": model } : {}),
+    // Aggregated over the run's model requests, as pydantic-ai names them on its agent run span
+    // (gen_ai.usage.* would count twice in a backend that sums a trace's spans).
+    ...(usage
+      ? {
+          "gen_ai.aggregated_usage.input_tokens": usage.inputTokens,
+          "gen_ai.aggregated_usage.output_tokens": usage.outputTokens,
+        }
+      : {}),
+  };
 }
 
 function crashBarrier(error: WorkerCrashedError): WorkerCrashedError {

@@ -3,9 +3,10 @@ import { AxonTimeoutError } from "../errors/host-errors.js";
 import { UnexpectedModelBehaviorError } from "../errors/worker-errors.js";
 import type { RunRequest, RunResponse, ToolCall, Usage } from "../gen/axon/v1/run.js";
 import type { RunEvent, RunResult } from "../run/run-types.js";
+import type { RunTrace } from "../telemetry/run-trace.js";
 import { toRunResult } from "../transport/map-run-event.js";
 import type { EventSink } from "../transport/worker-endpoint.js";
-import { toPendingApprovals } from "./approvals.js";
+import { type Approvals, toPendingApprovals } from "./approvals.js";
 import { runToolCall, type ToolCallOutcome } from "./run-tool-call.js";
 import type { ToolSet } from "./tool.js";
 
@@ -22,6 +23,10 @@ export interface RoundTripsOptions {
   timeoutMs?: number;
   /** A streamed run's events. Default: none (a unary run). */
   onEvent?: EventSink;
+  /** The run's spans: each host tool call gets one. Default: none. */
+  trace?: RunTrace;
+  /** The approval decisions the run continues with (a span tells an approved call). Default: none. */
+  approvals?: Approvals;
   /** One round trip on some worker (with the run's retries). */
   call(request: RunRequest, onEvent?: EventSink): Promise<RunResponse>;
 }
@@ -122,7 +127,13 @@ async function runCalls(
         args: toPendingApprovals([call])[0]?.args,
       });
     }
-    const scope = { agent, runId, signal: controller.signal };
+    const scope = {
+      agent,
+      runId,
+      signal: controller.signal,
+      trace: options.trace,
+      approvals: options.approvals,
+    };
     return await Promise.all(
       calls.map((call) =>
         runToolCall(call, tools, scope).then((outcome) => {

@@ -1,8 +1,13 @@
+import { SpanStatusCode } from "@opentelemetry/api";
 import { z } from "zod";
+import { isAxonError } from "../errors/axon-error.js";
 import { AxonTimeoutError } from "../errors/host-errors.js";
 import type { DeferredToolResult, ToolCall } from "../gen/axon/v1/run.js";
 import type { RunEvent } from "../run/run-types.js";
+import { runMetrics } from "../telemetry/run-metrics.js";
+import { endWithError, type RunTrace } from "../telemetry/run-trace.js";
 import { parseJsonBytes } from "../transport/map-run-event.js";
+import type { Approvals } from "./approvals.js";
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolSet } from "./tool.js";
 
 /** Where a call runs: the run it belongs to and its signal. */
@@ -11,6 +16,10 @@ export interface ToolCallScope {
   runId: string;
   /** The run's signal: cancellation and the run's deadline. */
   signal: AbortSignal;
+  /** The run's spans: the call gets an `execute_tool` span. Default: none. */
+  trace?: RunTrace | undefined;
+  /** The decisions the run continues with, for the span's `axon.tool.approval`. Default: none. */
+  approvals?: Approvals | undefined;
 }
 
 /** A call's answer for the worker, and the `tool-result` event a stream shows. */
@@ -25,6 +34,39 @@ export interface ToolCallOutcome {
  * model; only the run's own end (cancel, deadline) rejects, with the signal's reason.
  */
 export async function runToolCall(
+  call: ToolCall,
+  tools: ToolSet,
+  scope: ToolCallScope,
+): Promise<ToolCallOutcome> {
+  const decision = scope.approvals?.[call.toolCallId];
+  const span = scope.trace?.tool(call.toolName, call.toolCallId, {
+    "axon.tool.approval": decision === undefined ? "none" : decision === true ? "approved" : "denied",
+  });
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const outcome = await executeToolCall(call, tools, scope);
+    const retried = outcome.event.retry !== undefined;
+    runMetrics.observeTool(scope.agent, call.toolName, retried ? "retry" : "ok", seconds());
+    // A retry is the tool's failure told to the model, not the run's: an error status all the same.
+    if (retried) span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.event.retry });
+    span?.setAttribute("axon.tool.outcome", retried ? "retry" : "ok");
+    return outcome;
+  } catch (error) {
+    runMetrics.observeTool(
+      scope.agent,
+      call.toolName,
+      isAxonError(error) ? error.code : "internal",
+      seconds(),
+    );
+    if (span) endWithError(span, error);
+    throw error;
+  } finally {
+    span?.end();
+  }
+}
+
+async function executeToolCall(
   call: ToolCall,
   tools: ToolSet,
   scope: ToolCallScope,
