@@ -112,7 +112,8 @@ export function createHosts({ prefix, count, subnet = 0 }) {
 }
 
 /**
- * A CA and one server certificate for `addresses` (IP SANs), made with the openssl CLI in `dir`.
+ * A CA and one server certificate for `addresses` (IP SANs; a name such as `localhost` becomes a
+ * DNS SAN), made with the openssl CLI in `dir`.
  * EC P-256 keys: quick to make, and what grpc (BoringSSL) and Python's ssl both take.
  * @returns {{ ca: string, cert: string, key: string }} PEM file paths
  */
@@ -138,7 +139,7 @@ export function makeCertificates(dir, addresses) {
   writeFileSync(
     file("worker.ext"),
     [
-      `subjectAltName=${addresses.map((address) => `IP:${address}`).join(",")}`,
+      `subjectAltName=${addresses.map((a) => (/^[\d.:]+$/.test(a) ? `IP:${a}` : `DNS:${a}`)).join(",")}`,
       "basicConstraints=critical,CA:FALSE",
       "keyUsage=critical,digitalSignature",
       "extendedKeyUsage=serverAuth",

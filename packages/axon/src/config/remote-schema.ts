@@ -11,7 +11,7 @@ const TARGET = /^(dns:\/\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/;
  */
 export const remoteSchema = z
   .strictObject({
-    /** `dns:///name:port` (one member per address it resolves to, resolved again every `resolveEveryMs` and after a lost connection) or `host:port`. Required, at least one. */
+    /** `dns:///name:port` (one member per address it resolves to, resolved again every `resolveEveryMs` and when a member fails its health checks) or `host:port`. Required, at least one. */
     targets: z
       .array(
         z

@@ -63,11 +63,14 @@ export function createRemoteMembers(options: RemoteMembersOptions): RemoteMember
   let closed = false;
   let resolving: Promise<void> | undefined;
 
+  // A member of `dns:///name:port` is dialled by its address, but its certificate names the
+  // Service (`name`), as a pod's certificate does: TLS checks that name, not the pod's IP.
+  const serverNames = new Map<string, string>();
   const join = (address: string) => {
     const id = `${agent}@${address}`;
     const client = createWorkerClient(address, {
       maxMessageBytes: options.maxMessageBytes,
-      tls,
+      tls: tls && { ...tls, serverName: serverNames.get(address) },
       token,
       keepalive: { timeMs: remote.keepaliveMs, timeoutMs: remote.keepaliveTimeoutMs },
     });
@@ -120,7 +123,9 @@ export function createRemoteMembers(options: RemoteMembersOptions): RemoteMember
         const { host, port, dns } = parseTarget(target);
         if (!dns) return [`${host}:${port}`];
         try {
-          return (await resolveHost(host)).map((address) => `${address}:${port}`);
+          const addresses = (await resolveHost(host)).map((address) => `${address}:${port}`);
+          for (const address of addresses) serverNames.set(address, host);
+          return addresses;
         } catch (error) {
           // Keep what we have: a resolver hiccup must not empty a pool that serves.
           logger.warn(

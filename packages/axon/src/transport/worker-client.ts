@@ -28,7 +28,13 @@ export interface WorkerClientOptions {
    */
   maxMessageBytes?: number;
   /** TLS to a remote worker: `ca` verifies its certificate, `cert` + `key` are the host's own for mutual TLS (PEM). Default: plaintext. */
-  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  tls?: {
+    ca?: Buffer;
+    cert?: Buffer;
+    key?: Buffer;
+    /** The name the worker's certificate must carry when it differs from `address` (a pod dialled by IP, certified for its Service). Default: the host of `address`. */
+    serverName?: string;
+  };
   /** Sent as `authorization: Bearer <token>` with every AgentService call (not with health checks, which workers answer without one). Default: none. */
   token?: string;
   /** HTTP/2 keepalive for connections across a network: ping after `timeMs` without traffic, give the connection up when no answer comes within `timeoutMs`. Default: off (a Unix socket needs none). */
@@ -56,6 +62,12 @@ export function createWorkerClient(address: string, options: WorkerClientOptions
           "grpc.keepalive_permit_without_calls": 1,
         }
       : { "grpc.keepalive_time_ms": -1 }),
+    ...(options.tls?.serverName
+      ? {
+          "grpc.ssl_target_name_override": options.tls.serverName,
+          "grpc.default_authority": options.tls.serverName,
+        }
+      : {}),
     // A worker that went away is replaced by a new client; do not wait long to notice.
     "grpc.initial_reconnect_backoff_ms": 100,
     "grpc.max_reconnect_backoff_ms": 1000,

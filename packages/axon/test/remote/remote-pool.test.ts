@@ -1,7 +1,11 @@
 // Agents served by workers Axon does not spawn: real workers on TCP (as pods would run them),
 // reached through a remote pool with a token. Runs spread over the members, a member that fails
 // its health checks leaves routing and comes back, and local and remote members mix.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCertificates } from "../../../../bench/lib/netns-hosts.mjs";
 import { type Axon, isAxonError } from "../../src/index.js";
 import { STARTUP_TIMEOUT_MS, startAxon, waitFor } from "../helpers/start-axon.js";
 import { type NetworkWorker, startNetworkWorker } from "./network-worker.js";
@@ -134,6 +138,37 @@ describe("a remote worker's token", () => {
     expect(isAxonError(error) && error.code).toBe("config_error");
     expect((error as Error).message).toContain("AXON_TEST_NO_SUCH_TOKEN is not set");
   });
+});
+
+describe("a remote pool over TLS", () => {
+  it(
+    "verifies a dns:/// member's certificate against the name it resolved, not the address it dials",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "axon-tls-"));
+      // Like a pod's certificate: it names the Service, never the pod's IP.
+      const { ca, cert, key } = makeCertificates(dir, ["localhost"]);
+      const worker = await startNetworkWorker({ token, args: ["--tls-cert", cert, "--tls-key", key] });
+      const port = worker.address.split(":").at(-1);
+      const tlsAxon = await startAxon({
+        echo: {
+          remote: {
+            targets: [`dns:///localhost:${port}`],
+            tls: { ca },
+            token: { env: "AXON_TEST_WORKER_TOKEN" },
+          },
+        },
+      });
+      try {
+        expect(tlsAxon.status().map((row) => row.address)).toEqual([`127.0.0.1:${port}`]);
+        expect((await tlsAxon.run<string>("echo", "over tls")).output).toBe("over tls");
+      } finally {
+        await tlsAxon.close();
+        await worker.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    STARTUP_TIMEOUT_MS,
+  );
 });
 
 describe("a remote pool in the config", () => {
