@@ -24,9 +24,14 @@ import { remoteStatus, standbyStatus, type WorkerStatus, workerStatus } from "./
 // Kept here too: the CLI and the gateway import it from this module.
 export type { WorkerStatus } from "./worker-status.js";
 
+import { type AppliedConfigChange, applyConfigChange } from "./apply-config-change.js";
+import { planConfigChange } from "./live-config.js";
 import type { ReloadResult } from "./supervisor/rolling-reload.js";
+import { storeOpener } from "./threads/open-thread-store.js";
+import { createThreads, type Threads } from "./threads/threads.js";
 import { createWorkerTree } from "./worker-tree.js";
 
+export type { AppliedConfigChange } from "./apply-config-change.js";
 export type { ReloadResult } from "./supervisor/rolling-reload.js";
 
 /**
@@ -62,8 +67,18 @@ export interface Axon<Types extends AgentTypeMap<Types> = any> {
    * @throws ShuttingDownError while `close()` drains.
    */
   reload(agent?: string): Promise<ReloadResult[]>;
+  /**
+   * Applies an edited config (an object, or a file path to load again) to the running tree where
+   * that can be done live (docs/dev.md): agents added or removed, `instances`, `maxConcurrency`,
+   * `timeoutMs`, `tools`, `restart`, and a rolling reload for a changed `module`, `spec`, `deps`,
+   * `lifespan`, `env` or `model`. The rest is listed in `needsRestart` and not applied.
+   * @throws ConfigError when the new config is invalid (nothing is applied).
+   */
+  reconfigure(configOrPath: AxonConfigInput | string): Promise<AppliedConfigChange>;
   /** Cancels a queued or in-flight run; false when no such run is active. */
   cancel(runId: string): boolean;
+  /** Conversations kept on the server, and runs on them (docs/threads.md); the store opens on first use. */
+  threads: Threads;
   on<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
   once<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
   off<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
@@ -113,11 +128,8 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
   const events = new AxonEventEmitter((error) =>
     logger.error({ err: error }, "an Axon event listener threw"),
   );
-  const { supervisor, pools, describes, socketDir, remotes, poolOf } = createWorkerTree(
-    config,
-    logger,
-    events,
-  );
+  const tree = createWorkerTree(config, logger, events);
+  const { supervisor, pools, describes, socketDir, remotes, poolOf } = tree;
   try {
     await supervisor.start(options.onProgress);
     // Remote workers are resolved once before the first run; they come and go by themselves later.
@@ -132,6 +144,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
   const active = new Map<string, StartedRun<unknown>>();
   let closing: Promise<void> | undefined;
   let drain: RunDrain | undefined;
+  let reconfiguring: Promise<unknown> = Promise.resolve();
 
   const begin = <T>(
     agent: string,
@@ -184,7 +197,9 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
     return run;
   };
 
+  const threads = createThreads(() => axon, storeOpener(config.storage, config.baseDir));
   const axon: Axon = {
+    threads,
     async run<T>(agent: string, prompt: string, runOptions?: RunOptions) {
       return begin<T>(agent, prompt, runOptions).result;
     },
@@ -251,6 +266,20 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       }
       return results;
     },
+    async reconfigure(configOrPath) {
+      const next =
+        typeof configOrPath === "object"
+          ? parseConfig(configOrPath, process.cwd())
+          : await loadConfig(configOrPath);
+      if (closing || drain)
+        throw new ShuttingDownError({ message: "axon is shutting down: it takes no config changes" });
+      // One change at a time: a second edit waits for the first to be applied.
+      const applied = reconfiguring.then(() =>
+        applyConfigChange(tree, config, next, planConfigChange(config, next)),
+      );
+      reconfiguring = applied.catch(() => undefined);
+      return applied;
+    },
     cancel(runId) {
       const run = active.get(runId);
       run?.cancel();
@@ -281,6 +310,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       const runsEnded = drain.done;
       closing ??= (async () => {
         await runsEnded;
+        await threads.close();
         const reason = "axon is shutting down";
         for (const pool of pools.values()) pool.setAvailability({ state: "down", reason });
         for (const remote of remotes.values()) remote.close();

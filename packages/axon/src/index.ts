@@ -1,7 +1,7 @@
 // The public API of `axon`. Named exports only, so that what is public is decided here.
 
 export type { AgentInfo } from "./agent-info.js";
-export type { Axon, CloseOptions, CreateAxonOptions, ReloadResult } from "./axon.js";
+export type { AppliedConfigChange, Axon, CloseOptions, CreateAxonOptions, ReloadResult } from "./axon.js";
 export { createAxon } from "./axon.js";
 export type { AxonEventName, AxonEvents, AxonListener, ProgressEvent, WorkerRef } from "./axon-events.js";
 export type {
@@ -43,6 +43,7 @@ export {
 } from "./errors/worker-errors.js";
 export type { GatewayOptions, ServeGatewayOptions, ServingGateway } from "./gateway/index.js";
 export { createGateway, serveGateway } from "./gateway/index.js";
+export type { ConfigChange } from "./live-config.js";
 export type { RunOptions } from "./run/run-options.js";
 export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
 export type { ReloadErrorView } from "./supervisor/rolling-reload.js";

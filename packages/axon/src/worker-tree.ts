@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { AxonEventEmitter } from "./axon-events.js";
-import type { AxonConfig } from "./config/config-schema.js";
+import type { AgentConfig, AxonConfig } from "./config/config-schema.js";
 import { findConfiguredPython } from "./config/find-python.js";
 import type { DescribeResponse } from "./gen/axon/v1/describe.js";
 import { type AgentPool, createAgentPool } from "./pool/agent-pool.js";
@@ -11,6 +11,7 @@ import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
 import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
 import { createGrpcEndpoint } from "./transport/grpc-endpoint.js";
 import { createSocketDir, type SocketDir } from "./worker/socket-dir.js";
+import type { WorkerCommand } from "./worker/spawn-worker.js";
 
 /**
  * The supervised processes and the pools that route to them, wired together: the supervisor
@@ -26,6 +27,14 @@ export interface WorkerTree {
   /** Each agent's remote workers, for the agents that have `remote` (docs/scale-out.md). */
   remotes: Map<string, RemoteMembers>;
   poolOf(agent: string): AgentPool;
+  /** For live config changes (docs/dev.md): the worker command of an agent, without its socket. */
+  commandOf(agent: string, agentConfig: AgentConfig): Omit<WorkerCommand, "listen">;
+  /** How many local workers the config asks of an agent (0 when only remote ones serve it). */
+  localInstances(agentConfig: AgentConfig): number;
+  /** New children of `agent`, instances `from` up to `to` (not started). */
+  childrenFor(agent: string, agentConfig: AgentConfig, from: number, to: number): WorkerChild[];
+  standbyFor(agent: string, agentConfig: AgentConfig): Standby | undefined;
+  addPool(agent: string, agentConfig: AgentConfig): AgentPool;
 }
 
 export function createWorkerTree(config: AxonConfig, logger: Logger, events: AxonEventEmitter): WorkerTree {
@@ -35,60 +44,65 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
   const describes = new Map<string, DescribeResponse>();
   const children: WorkerChild[] = [];
   const standbys: Standby[] = [];
-  for (const [agent, agentConfig] of Object.entries(config.agents)) {
-    pools.set(agent, createAgentPool({ agent, ...agentConfig }));
-    const env = { ...config.python.env, ...agentConfig.env };
+  /** The worker command of `agent` (the socket aside), from its config: also for a live config change. */
+  const commandOf = (agent: string, agentConfig: AgentConfig) => {
     // A spec file is relative to the config file, as every path in it; the worker gets it absolute.
-    const { module, spec, deps, lifespan } = agentConfig;
-    const source = {
+    const { module, spec, deps, lifespan, model } = agentConfig;
+    return {
+      python,
+      agent,
       module,
       spec: typeof spec === "string" ? resolve(config.baseDir, spec) : spec,
       deps,
       lifespan,
+      cwd: config.python.cwd,
+      env: { ...config.python.env, ...agentConfig.env },
+      model,
+      maxMessageBytes: config.maxMessageBytes,
     };
-    // An agent served only by remote workers spawns nothing here.
-    const local = module !== undefined || spec !== undefined ? agentConfig.instances : 0;
-    for (let instance = 0; instance < local; instance++) {
+  };
+  // An agent served only by remote workers spawns nothing here.
+  const localInstances = (agentConfig: AgentConfig) =>
+    agentConfig.module !== undefined || agentConfig.spec !== undefined ? agentConfig.instances : 0;
+  const childrenFor = (agent: string, agentConfig: AgentConfig, from: number, to: number) => {
+    const made: WorkerChild[] = [];
+    for (let instance = from; instance < to; instance++) {
       const listen = `unix:${socketDir.socketPath(agent, instance)}`;
-      const command = {
-        python,
-        agent,
-        ...source,
-        listen,
-        cwd: config.python.cwd,
-        env,
-        model: agentConfig.model,
-        maxMessageBytes: config.maxMessageBytes,
-      };
-      children.push(createWorkerChild(agent, instance, agentConfig, command));
-    }
-    if (agentConfig.standby > 0 && local > 0) {
-      const { model } = agentConfig;
-      let boots = 0;
-      standbys.push(
-        createStandby({
-          agent,
-          count: agentConfig.standby,
-          firstInstance: agentConfig.instances,
-          // A new socket per boot: a promoted spare keeps serving on the one it booted with.
-          command: () => ({
-            python,
-            agent,
-            ...source,
-            listen: `unix:${socketDir.socketPath(`${agent}-standby`, boots++)}`,
-            cwd: config.python.cwd,
-            env,
-            model,
-            maxMessageBytes: config.maxMessageBytes,
-          }),
-          startTimeoutMs: config.startTimeoutMs,
-          healthCheck: config.supervisor.healthCheck,
-          backoff: config.supervisor.backoff,
-          logger,
-          events,
-        }),
+      made.push(
+        createWorkerChild(agent, instance, agentConfig, { ...commandOf(agent, agentConfig), listen }),
       );
     }
+    return made;
+  };
+  const standbyFor = (agent: string, agentConfig: AgentConfig): Standby | undefined => {
+    if (agentConfig.standby === 0 || localInstances(agentConfig) === 0) return undefined;
+    let boots = 0;
+    return createStandby({
+      agent,
+      count: agentConfig.standby,
+      firstInstance: agentConfig.instances,
+      // A new socket per boot: a promoted spare keeps serving on the one it booted with.
+      command: () => ({
+        ...commandOf(agent, agentConfig),
+        listen: `unix:${socketDir.socketPath(`${agent}-standby`, boots++)}`,
+      }),
+      startTimeoutMs: config.startTimeoutMs,
+      healthCheck: config.supervisor.healthCheck,
+      backoff: config.supervisor.backoff,
+      logger,
+      events,
+    });
+  };
+  const addPool = (agent: string, agentConfig: AgentConfig) => {
+    const pool = createAgentPool({ agent, ...agentConfig });
+    pools.set(agent, pool);
+    return pool;
+  };
+  for (const [agent, agentConfig] of Object.entries(config.agents)) {
+    addPool(agent, agentConfig);
+    children.push(...childrenFor(agent, agentConfig, 0, localInstances(agentConfig)));
+    const standby = standbyFor(agent, agentConfig);
+    if (standby) standbys.push(standby);
   }
   const poolOf = (agent: string) => pools.get(agent) as AgentPool;
   const supervisor = createSupervisor({
@@ -144,7 +158,19 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
     );
     remotes.set(agent, members);
   }
-  return { supervisor, pools, describes, socketDir, remotes, poolOf };
+  return {
+    supervisor,
+    pools,
+    describes,
+    socketDir,
+    remotes,
+    poolOf,
+    commandOf,
+    localInstances,
+    childrenFor,
+    standbyFor,
+    addPool,
+  };
 }
 
 /** A remote pool's token or TLS files may be missing: the socket directory made so far goes too. */

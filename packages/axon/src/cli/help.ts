@@ -15,8 +15,12 @@ Usage:
   axon status [agent] [--json]    each worker: state, pid, in-flight, queued, restarts, uptime
   axon doctor                     check Node, Python, the venv, axon_worker, pydantic-ai and every agent
   axon serve [--host 127.0.0.1] [--port 4000] [--token T] [--insecure] [--cors origin]... [--grace ms]
-             [--trust-client-history]
+             [--trust-client-history] [--otel]
                                   the HTTP gateway and live dashboard (see docs/gateway.md)
+  axon dev [--port 4000] [--debounce ms]
+                                  serve on loopback for development: an edit of the Python under
+                                  python.cwd rolls the agents it concerns (no run lost), a config
+                                  edit is applied live where it can be (see docs/dev.md)
   axon demo                       start the demo agents, show a run and a streamed run, stop
 
 Options for every command:
@@ -57,6 +61,8 @@ serve:
   --cors <origin>   allow browser calls from this origin (repeatable)
   --grace <ms>      on SIGTERM/SIGINT, how long runs in flight may finish before they are cut
                     (default: shutdownGraceMs, 30000); a second signal cuts at once
+  --otel            export traces and metrics of the gateway and its workers over OTLP/HTTP to
+                    OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318; docs/observability.md)
   --demo            first show a run and a streamed run of each demo agent (what \`npm start\` does)
   --trust-client-history
                     DANGEROUS: run the tool calls a client's messageHistory leaves open without

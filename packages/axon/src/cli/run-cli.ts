@@ -1,6 +1,7 @@
 import { isAxonError } from "../errors/axon-error.js";
 import { agentsCommand } from "./commands/agents.js";
 import { demoCommand } from "./commands/demo.js";
+import { devCommand } from "./commands/dev.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   doctor: doctorCommand,
   serve: serveCommand,
+  dev: devCommand,
   demo: demoCommand,
 };
 

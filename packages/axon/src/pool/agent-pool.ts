@@ -34,6 +34,8 @@ export interface AgentPool {
   members(): MemberView[];
   setAvailability(availability: PoolAvailability): void;
   availability(): PoolAvailability;
+  /** Changes the runs each member serves at once (a live config change); queued runs may start now. */
+  setMaxConcurrency(maxConcurrency: number): void;
   inFlight(memberId?: string): number;
   queued(): number;
   /** Resolves when no run is in flight (for a graceful close). */
@@ -71,7 +73,7 @@ interface Waiter {
 /** Least-in-flight routing over a set of members, with a per-member cap and a bounded queue. */
 export function createAgentPool(options: AgentPoolOptions): AgentPool {
   const { agent } = options;
-  const maxConcurrency = options.maxConcurrency ?? 64;
+  let maxConcurrency = options.maxConcurrency ?? 64;
   const queue = createRunQueue<Waiter>(options.maxQueue ?? 1000);
   const members = new Map<string, Entry>();
   let availability: PoolAvailability = { state: "up" };
@@ -205,6 +207,10 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       if (next.state === "down") for (const waiter of queue.drain()) waiter.reject(unavailable(next.reason));
     },
     availability: () => availability,
+    setMaxConcurrency(next) {
+      maxConcurrency = next;
+      dispatch();
+    },
     inFlight(memberId) {
       if (memberId === undefined) return totalInFlight();
       return members.get(memberId)?.inFlight ?? 0;

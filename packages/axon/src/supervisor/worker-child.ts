@@ -20,8 +20,9 @@ export interface WorkerChild {
   readonly id: string;
   readonly agent: string;
   readonly instance: number;
-  readonly config: AgentConfig;
-  readonly command: WorkerCommand;
+  /** Replaced by a live config change (`axon dev`); a new command takes effect at the next boot. */
+  config: AgentConfig;
+  command: WorkerCommand;
   lifecycle: ChildLifecycle;
   /** Processes started after the first one. */
   restarts: number;

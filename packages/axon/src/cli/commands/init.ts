@@ -46,8 +46,9 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
   writeLine(io.stdout, '  npx axon run assistant "hello" --stream');
   writeLine(
     io.stdout,
-    "  npx axon serve                  # the HTTP API and dashboard on http://127.0.0.1:4000/",
+    "  npx axon dev                    # dashboard on http://127.0.0.1:4000/; edit agents/assistant.py, it reloads",
   );
+  writeLine(io.stdout, "  npx axon serve                  # the HTTP API and dashboard, for production");
   return 0;
 }
 
