@@ -60,16 +60,42 @@ export class AgentsView {
     if (!body) return;
     const rows = agent.workers.map((worker) => this.row(body, worker));
     for (const stale of [...body.children]) if (!rows.includes(stale as HTMLTableRowElement)) stale.remove();
+    this.showReloadError(card, agent.workers.find((worker) => worker.lastReloadError)?.lastReloadError);
+  }
+
+  /** A failed reload stays on the card (the old workers serve on) until a reload succeeds. */
+  private showReloadError(card: HTMLElement, error: WorkerStatus["lastReloadError"]): void {
+    const box = card.querySelector<HTMLElement>(".reload-error");
+    if (!box) return;
+    box.hidden = error === undefined;
+    const text = error
+      ? `reload failed at ${new Date(error.at).toLocaleTimeString()} (the old workers keep serving): ${error.code}: ${error.message}`
+      : "";
+    const message = box.querySelector<HTMLElement>(".message");
+    const traceback = box.querySelector<HTMLElement>("pre");
+    if (message && message.textContent !== text) message.textContent = text;
+    const trace = error?.pythonTraceback ?? "";
+    if (traceback && traceback.textContent !== trace) traceback.textContent = trace;
   }
 
   private createCard(name: string): HTMLElement {
     const restart = h("button", { type: "button", class: "restart", "data-restart": name }, "Restart");
     restart.addEventListener("click", () => this.restart(name, restart));
+    const reload = h("button", { type: "button", class: "reload", "data-reload": name }, "Reload");
+    reload.addEventListener("click", () => this.post(name, "reload", reload, "Reloading…"));
+    const reloadError = h(
+      "div",
+      { class: "reload-error block error" },
+      h("p", { class: "message" }),
+      h("pre"),
+    );
+    reloadError.hidden = true;
     return h(
       "article",
       { class: "agent", "data-agent": name },
-      h("header", {}, h("h3", {}, name), h("span", { class: "badge" }), restart),
+      h("header", {}, h("h3", {}, name), h("span", { class: "badge" }), reload, restart),
       h("p", { class: "meta" }),
+      reloadError,
       h(
         "table",
         { class: "workers" },
@@ -94,7 +120,10 @@ export class AgentsView {
         : worker.kind === "remote" && worker.address
           ? worker.address
           : "—",
-      state: worker.state,
+      // A rolling reload shows its second process beside the row's: "ready (+ draining 1234)".
+      state: worker.reload
+        ? `${worker.state} (+ ${worker.reload.state} ${worker.reload.pid ?? ""})`.replace(" )", ")")
+        : worker.state,
       inFlight: String(worker.inFlight),
       queued: String(worker.queued),
       restarts: String(worker.restarts),
@@ -108,17 +137,22 @@ export class AgentsView {
     return row;
   }
 
-  private async restart(name: string, button: HTMLButtonElement): Promise<void> {
+  private restart(name: string, button: HTMLButtonElement): Promise<void> {
+    return this.post(name, "restart", button, "Restarting…");
+  }
+
+  private async post(name: string, action: "restart" | "reload", button: HTMLButtonElement, busy: string) {
+    const label = button.textContent;
     button.disabled = true;
-    button.textContent = "Restarting…";
+    button.textContent = busy;
     try {
-      const response = await api(`/v1/agents/${encodeURIComponent(name)}/restart`, { method: "POST" });
+      const response = await api(`/v1/agents/${encodeURIComponent(name)}/${action}`, { method: "POST" });
       if (!response.ok) this.onError(await errorText(response));
     } catch (error) {
       this.onError(String(error));
     } finally {
       button.disabled = false;
-      button.textContent = "Restart";
+      button.textContent = label;
     }
   }
 }

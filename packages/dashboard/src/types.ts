@@ -22,6 +22,10 @@ export interface WorkerStatus {
   queued: number;
   restarts: number;
   uptimeMs: number;
+  /** During a rolling reload: the slot's second process (the new one booting, the old one draining). */
+  reload?: { state: "starting" | "draining"; pid?: number | null };
+  /** The agent's last failed reload, until one succeeds (a broken module: its traceback). */
+  lastReloadError?: { code: string; message: string; pythonTraceback?: string; at: number };
 }
 
 export interface AgentStatus {
