@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_STORAGE_DIR, storageSchema } from "../storage/storage-schema.js";
 import { toolSetSchema } from "../tools/tool-set-schema.js";
 import { delayMs, positiveDelayMs } from "./delay-ms.js";
 import { argString, envRecord } from "./process-strings.js";
@@ -125,6 +126,8 @@ export const configSchema = z.strictObject({
     .default(64 * 1024 * 1024),
   /** Most tries of one run, whatever its `retry.attempts` asks (a larger request is capped to it). Default: 5. */
   maxRetryAttempts: z.number().int().min(1).max(100).default(5),
+  /** Where threads and their runs are kept (docs/threads.md): `{ url: "postgres://..." }`, else the embedded database in `dir`. Default: `{ dir: ".axon/db" }` (under the config's directory). */
+  storage: storageSchema.default({ dir: DEFAULT_STORAGE_DIR }),
 });
 
 /** The configuration as written in `axon.config.ts` (defaults may be left out). */

@@ -1,0 +1,14 @@
+// The store of a config's `storage`: PostgreSQL at `url`, else the embedded database in `dir`
+// (relative to the config's directory).
+import { isAbsolute, resolve } from "node:path";
+import { openStore, type Store } from "../storage/open-store.js";
+import type { StorageConfig } from "../storage/storage-schema.js";
+
+export function storeOpener(storage: StorageConfig, baseDir: string): () => Promise<Store> {
+  return () =>
+    openStore(
+      storage.url
+        ? { url: storage.url }
+        : { dir: isAbsolute(storage.dir) ? storage.dir : resolve(baseDir, storage.dir) },
+    );
+}

@@ -1,0 +1,22 @@
+// The threads' own refusals. The gateway answers them with their codes (404 `thread_not_found`,
+// 409 `thread_busy`); run failures stay the run's `AxonError`s.
+export type ThreadErrorCode = "thread_not_found" | "thread_busy";
+
+export class ThreadError extends Error {
+  constructor(
+    readonly code: ThreadErrorCode,
+    message: string,
+    readonly threadId: string,
+  ) {
+    super(message);
+    this.name = "ThreadError";
+  }
+}
+
+export function threadNotFound(threadId: string): ThreadError {
+  return new ThreadError("thread_not_found", `no thread "${threadId}"`, threadId);
+}
+
+export function isThreadError(error: unknown): error is ThreadError {
+  return error instanceof ThreadError;
+}

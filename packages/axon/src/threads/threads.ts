@@ -1,0 +1,245 @@
+// `axon.threads`: conversations kept on the server. A run on a thread loads the thread's history
+// from the store, runs the agent on it, and appends the run's new messages in one transaction
+// when the run succeeds; a failed or cancelled run leaves the thread as it was, an interrupted
+// one keeps its prompt and what it had said (docs/threads.md). The store opens on first use.
+import { randomUUID } from "node:crypto";
+import { isAxonError } from "../errors/axon-error.js";
+import { CancelledError, InvalidRequestError } from "../errors/worker-errors.js";
+import type { RunOptions } from "../run/run-options.js";
+import type { RunEvent, RunResult, RunStream } from "../run/run-types.js";
+import type { Store } from "../storage/open-store.js";
+import { EventQueue } from "./event-queue.js";
+import { historyToUIMessages, type UIMessageView } from "./history-view.js";
+import { interruptedMessages } from "./interrupted-messages.js";
+import { threadNotFound } from "./thread-errors.js";
+import { type OnBusy, ThreadLanes } from "./thread-lanes.js";
+import { type ThreadInfo, type ThreadPage, ThreadStore } from "./thread-store.js";
+
+export type { OnBusy } from "./thread-lanes.js";
+export type { ThreadInfo, ThreadPage } from "./thread-store.js";
+
+/** What a run on a thread takes: a run's options, less the history (the thread holds it). */
+export interface ThreadRunOptions extends Omit<RunOptions, "messageHistory" | "approvals"> {
+  /** The agent to run. Default: the thread's `agent`. */
+  agent?: string;
+  /** What this message does while another run of the thread runs. Default: `reject`. */
+  onBusy?: OnBusy;
+}
+
+export interface ThreadRunResult<T = unknown> extends RunResult<T> {
+  threadId: string;
+}
+
+/** A streamed run on a thread; `ready` settles once it runs on a worker (or was refused). */
+export interface ThreadRunStream<T = unknown> extends RunStream<T> {
+  readonly result: Promise<ThreadRunResult<T>>;
+  /** Resolves when the run started (after any wait in the thread's queue); rejects when it was refused. */
+  readonly ready: Promise<void>;
+}
+
+export interface Thread extends ThreadInfo {
+  /** The pydantic-ai message history, as stored when this object was read. */
+  messages: unknown[];
+  /** The same history as AI SDK `UIMessage`s, for a chat view. */
+  uiMessages: UIMessageView[];
+  run<T = unknown>(prompt: string, options?: ThreadRunOptions): Promise<ThreadRunResult<T>>;
+  stream<T = unknown>(prompt: string, options?: ThreadRunOptions): ThreadRunStream<T>;
+}
+
+export interface CreateThreadOptions {
+  /** The agent its runs use when they name none. Default: none (each run names one). */
+  agent?: string;
+  /** Free-form JSON kept with the thread. Default: `{}`. */
+  metadata?: Record<string, unknown>;
+  /** Your own id (letters, digits, `_`, `-`; at most 128). Default: a random UUID. */
+  id?: string;
+}
+
+export interface Threads {
+  create(options?: CreateThreadOptions): Promise<Thread>;
+  /** @throws ThreadError `thread_not_found` */
+  get(threadId: string): Promise<Thread>;
+  /** Newest first, `limit` (default 20, at most 100) per page. */
+  list(options?: { limit?: number; cursor?: string }): Promise<ThreadPage>;
+  /** False when there was no such thread. */
+  delete(threadId: string): Promise<boolean>;
+  run<T = unknown>(threadId: string, prompt: string, options?: ThreadRunOptions): Promise<ThreadRunResult<T>>;
+  stream<T = unknown>(threadId: string, prompt: string, options?: ThreadRunOptions): ThreadRunStream<T>;
+  /** Closes the store (after the runs in flight ended). */
+  close(): Promise<void>;
+}
+
+/** The part of `Axon` a thread's runs use. */
+export interface ThreadsHost {
+  stream(agent: string, prompt: string, options?: RunOptions): RunStream<unknown>;
+}
+
+/** Thread ids: what fits a URL path segment and a log line as is. */
+export const THREAD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function createThreads(host: () => ThreadsHost, open: () => Promise<Store>): Threads {
+  let opened: Promise<{ store: Store; threads: ThreadStore }> | undefined;
+  const store = async () => {
+    opened ??= open().then((s) => ({ store: s, threads: new ThreadStore(s.db) }));
+    try {
+      return (await opened).threads;
+    } catch (error) {
+      opened = undefined; // a store that failed to open (PostgreSQL down) is tried again next time
+      throw error;
+    }
+  };
+  const lanes = new ThreadLanes();
+  const inFlight = new Set<Promise<unknown>>();
+
+  const load = async (threadId: string): Promise<Thread> => {
+    const threads = await store();
+    const info = THREAD_ID_PATTERN.test(threadId) ? await threads.get(threadId) : undefined;
+    if (!info) throw threadNotFound(threadId);
+    const messages = await threads.history(threadId);
+    return withMethods({ ...info, messages, uiMessages: historyToUIMessages(messages, `${threadId}-`) });
+  };
+  const withMethods = (info: Omit<Thread, "run" | "stream">): Thread => ({
+    ...info,
+    run: (prompt, options) => api.run(info.id, prompt, options),
+    stream: (prompt, options) => api.stream(info.id, prompt, options),
+  });
+
+  const stream = <T>(
+    threadId: string,
+    prompt: string,
+    options: ThreadRunOptions = {},
+  ): ThreadRunStream<T> => {
+    const { agent: agentOption, onBusy = "reject", signal: callerSignal, ...runOptions } = options;
+    const runId = runOptions.runId ?? randomUUID();
+    const cancelled = new AbortController();
+    let cancelInner = () => {};
+    const queue = new EventQueue<RunEvent<T>>(() => cancel());
+    const cancel = () => {
+      cancelled.abort();
+      cancelInner();
+    };
+    callerSignal?.addEventListener("abort", cancel, { once: true });
+    let markReady = () => {};
+    let refuse: (error: unknown) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      refuse = reject;
+    });
+    ready.catch(() => {});
+
+    const result = (async (): Promise<ThreadRunResult<T>> => {
+      if ("messageHistory" in options || "approvals" in options) {
+        throw new InvalidRequestError({
+          message: "a thread keeps its own history: no messageHistory or approvals on a thread run",
+          field: "messageHistory" in options ? "messageHistory" : "approvals",
+        });
+      }
+      const threads = await store();
+      const info = THREAD_ID_PATTERN.test(threadId) ? await threads.get(threadId) : undefined;
+      if (!info) throw threadNotFound(threadId);
+      const agent = agentOption ?? info.agent;
+      if (!agent) {
+        throw new InvalidRequestError({
+          message: "the thread has no agent: name one for the run",
+          field: "agent",
+        });
+      }
+      const slot = await lanes.enter(threadId, onBusy, cancelled.signal);
+      let text = "";
+      let started = false;
+      try {
+        if (cancelled.signal.aborted) throw cancelledBeforeStart(agent, runId);
+        const history = await threads.history(threadId);
+        await threads.startRun({ id: runId, threadId, agent, onBusy });
+        started = true;
+        const inner = host().stream(agent, prompt, {
+          ...runOptions,
+          runId,
+          messageHistory: history,
+        }) as RunStream<T>;
+        cancelInner = () => inner.cancel();
+        slot.onInterrupt = () => inner.cancel();
+        if (cancelled.signal.aborted || slot.interrupted) inner.cancel();
+        inner.result.then(
+          () => {},
+          () => {},
+        );
+        markReady();
+        for await (const event of inner) {
+          if (event.type === "text-delta") text += event.text;
+          if (event.type !== "result") queue.push(event);
+        }
+        const done = await inner.result;
+        await threads.finishRun({ runId, threadId, status: "succeeded", messages: done.newMessages });
+        const threadResult: ThreadRunResult<T> = { ...done, threadId };
+        queue.push({ type: "result", result: threadResult });
+        return threadResult;
+      } catch (error) {
+        if (started) {
+          const code = isAxonError(error) ? error.code : "internal";
+          const message = error instanceof Error ? error.message : String(error);
+          const status = slot.interrupted ? "interrupted" : code === "cancelled" ? "cancelled" : "failed";
+          const messages = slot.interrupted ? interruptedMessages(prompt, text) : undefined;
+          await threads.finishRun({ runId, threadId, status, messages, error: { code, message } });
+        }
+        throw error;
+      } finally {
+        slot.release();
+      }
+    })();
+    result.then(
+      () => queue.end(),
+      (error: unknown) => {
+        refuse(error);
+        queue.fail(error);
+      },
+    );
+    track(result);
+    return Object.assign(queue, { runId, result, ready, cancel }) as unknown as ThreadRunStream<T>;
+  };
+
+  const track = (promise: Promise<unknown>) => {
+    const settled = promise.then(
+      () => {},
+      () => {},
+    );
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+  };
+
+  const api: Threads = {
+    async create(options = {}) {
+      const id = options.id ?? randomUUID();
+      if (!THREAD_ID_PATTERN.test(id)) {
+        throw new InvalidRequestError({ message: "a thread id is 1-128 of A-Z a-z 0-9 _ -", field: "id" });
+      }
+      const threads = await store();
+      const info = await threads.create(id, options.agent ?? null, options.metadata ?? {});
+      return withMethods({ ...info, messages: [], uiMessages: [] });
+    },
+    get: load,
+    async list(options = {}) {
+      const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), 100);
+      return (await store()).list(limit, options.cursor);
+    },
+    async delete(threadId) {
+      if (!THREAD_ID_PATTERN.test(threadId)) return false;
+      return (await store()).delete(threadId);
+    },
+    run<T>(threadId: string, prompt: string, options?: ThreadRunOptions) {
+      return stream<T>(threadId, prompt, options).result;
+    },
+    stream,
+    async close() {
+      await Promise.all(inFlight);
+      const current = opened;
+      opened = undefined;
+      if (current) await (await current.catch(() => undefined))?.store.close();
+    },
+  };
+  return api;
+}
+
+function cancelledBeforeStart(agent: string, runId: string) {
+  return new CancelledError({ message: "the run was cancelled before it started", agent, runId });
+}
