@@ -22,6 +22,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { metaRoutes } from "./routes/meta-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { streamRoute } from "./routes/stream-route.js";
+import { traceRequests } from "./trace-requests.js";
 import { UsedSignatures } from "./used-signatures.js";
 
 export interface GatewayOptions {
@@ -108,9 +109,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(
       "*",
-      cors({ origin: options.corsOrigins, exposeHeaders: ["X-Axon-Run-Id", "Retry-After"], maxAge: 600 }),
+      cors({
+        origin: options.corsOrigins,
+        exposeHeaders: ["X-Axon-Run-Id", "X-Axon-Trace-Id", "Retry-After"],
+        maxAge: 600,
+      }),
     );
   }
+  // First of the rest: refusals (503, 401, 429) are traced too, inside the caller's trace.
+  app.use("*", traceRequests());
   // After CORS (a browser must be able to read the 503), before auth (no token needed to learn it).
   app.use("*", refuseWhileDraining(context));
   if (options.token) {

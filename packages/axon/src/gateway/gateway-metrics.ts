@@ -1,6 +1,7 @@
 // Prometheus text exposition (format 0.0.4: https://prometheus.io/docs/instrumenting/exposition_formats/).
 // Run counts and latencies are what this gateway served; worker gauges are read live from
 // `axon.status()` at scrape time, so they never go stale.
+import { runMetrics } from "../telemetry/run-metrics.js";
 import type { WorkerStatus } from "./axon-types.js";
 
 /** Latency buckets in seconds: from a fast FunctionModel run to a long tool-using one. */
@@ -99,6 +100,8 @@ export class GatewayMetrics {
       "Seconds since the worker became ready.",
       (w) => w.uptimeMs / 1000,
     );
+    // What a run's latency is made of (queue, first event, tools, tokens): every run of the process.
+    runMetrics.render(lines);
     return `${lines.join("\n")}\n`;
   }
 }

@@ -17,6 +17,11 @@ export const runResponseSchema = z
     allMessages: z.array(z.unknown()).describe("The whole history; pass it back as `messageHistory`"),
     runId: z.string(),
     model: z.string().nullable().optional(),
+    traceId: z.string().optional().describe("The run's W3C trace id (docs/observability.md)"),
+    traceparent: z
+      .string()
+      .optional()
+      .describe("The run span's `traceparent`: pass it as `metadata.traceparent` to continue in this trace"),
     pendingApprovals: z
       .array(
         z.object({

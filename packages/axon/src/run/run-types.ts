@@ -26,6 +26,8 @@ export interface RunResult<T = unknown> {
    * passes `metadata.traceparent` to stay in it (docs/observability.md). Set by `run()`/`stream()`.
    */
   traceId?: string;
+  /** The run span's W3C `traceparent`: a continuation that passes it as `metadata.traceparent` joins the run's trace. */
+  traceparent?: string;
   /**
    * Set when the run ended waiting for approval of `needsApproval` host tool calls; `output` is
    * then null. Continue with `messageHistory: allMessages` and `approvals` (docs/tools.md).

@@ -167,6 +167,7 @@ export function startRun<T>(start: StartRunOptions): StartedRun<T> {
     .then(
       (done) => {
         done.traceId = runTrace.traceId;
+        done.traceparent = runTrace.traceparent;
         runMetrics.observeTokens(agent, done.usage.inputTokens, done.usage.outputTokens);
         runTrace.end({
           paused: done.pendingApprovals !== undefined,

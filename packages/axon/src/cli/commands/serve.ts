@@ -2,6 +2,8 @@ import type { Axon } from "../../axon.js";
 import { MAX_DELAY_MS } from "../../config/delay-ms.js";
 import { checkApprovalKey } from "../../gateway/approval-signatures.js";
 import { checkBindRule, createGateway, listenGateway } from "../../gateway/index.js";
+import { runMetrics } from "../../telemetry/run-metrics.js";
+import { DEFAULT_OTLP_ENDPOINT, type OtelHandle, otelWanted, startOtel } from "../../telemetry/start-otel.js";
 import { type CliIo, UsageError, writeLine } from "../io.js";
 import { COMMON_OPTIONS, parseCommand } from "../parse.js";
 import { startAxon } from "../start-axon.js";
@@ -18,6 +20,7 @@ const OPTIONS = {
   demo: { type: "boolean", default: false },
   grace: { type: "string" },
   "trust-client-history": { type: "boolean", default: false },
+  otel: { type: "boolean", default: false },
 } as const;
 
 // Once the runs have ended, how long their last bytes (a stream's final event) may take to leave.
@@ -53,6 +56,15 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       "axon: --trust-client-history: tool calls in a client's messageHistory run unchecked; never expose this server",
     );
   }
+  // Before the workers start: they inherit these variables and export to the same collector.
+  if (
+    values.otel &&
+    !process.env.OTEL_EXPORTER_OTLP_ENDPOINT &&
+    !process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  )
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = DEFAULT_OTLP_ENDPOINT;
+  const otel: OtelHandle | undefined = otelWanted(process.env) ? await startOtel() : undefined;
+  if (otel) writeLine(io.stderr, `axon: OpenTelemetry: OTLP/HTTP export to ${otlpTarget()}`);
   const listening = await listenGateway({ host: values.host, port, token, insecure: values.insecure });
   const signals = watchStopSignals();
   let axon: Axon | undefined;
@@ -68,8 +80,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     signals.dispose();
     await listening.close();
+    await otel?.shutdown();
     throw error;
   }
+  if (otel) axon.on("worker-restarted", (event) => runMetrics.countRestart(event.agent));
   listening.attach(createGateway({ axon, token, corsOrigins: values.cors, trustClientHistory, approvalKey }));
   // The dashboard reads the token from the URL fragment (never sent to the server) and forgets it.
   const dashboard = token ? `${listening.url}/#token=${encodeURIComponent(token)}` : `${listening.url}/`;
@@ -91,7 +105,16 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   });
   await closed;
   await listening.close({ lingerMs: FLUSH_MS });
+  await otel?.shutdown();
   signals.dispose();
   writeLine(io.stderr, "axon: stopped");
   return 0;
+}
+
+function otlpTarget(): string {
+  return (
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    DEFAULT_OTLP_ENDPOINT
+  );
 }

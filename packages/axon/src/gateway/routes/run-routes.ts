@@ -24,10 +24,21 @@ export function runRoutes(app: Hono, context: GatewayContext): void {
       const done = await running;
       const result = context.continuations.issue(name, done.runId).result(done);
       context.metrics.observeRun(name, "ok", secondsSince(started));
-      const { output, usage, newMessages, allMessages, runId, model, pendingApprovals } = result;
+      const { output, usage, newMessages, allMessages, runId, model, pendingApprovals, traceId, traceparent } =
+        result;
       // A run paused on a `needsApproval` host tool: answer with `approvals` (docs/tools.md).
       const paused = pendingApprovals ? { pendingApprovals } : {};
-      return c.json({ output, usage, newMessages, allMessages, runId, model: model ?? null, ...paused });
+      const traced = traceId ? { traceId, traceparent } : {};
+      return c.json({
+        output,
+        usage,
+        newMessages,
+        allMessages,
+        runId,
+        model: model ?? null,
+        ...traced,
+        ...paused,
+      });
     } catch (error) {
       context.metrics.observeRun(name, outcomeOf(error), secondsSince(started));
       throw error;
