@@ -63,7 +63,7 @@ export async function startCollector(): Promise<OtlpCollector> {
         kind,
         fresh.map((b) => b.bytes.toString("base64")),
       );
-      fresh.forEach((b, i) => decoded.set(b, out[i]));
+      for (const [i, b] of fresh.entries()) decoded.set(b, out[i]);
     }
     return wanted.map((b) =>
       b.contentType.includes("json") ? JSON.parse(b.bytes.toString()) : decoded.get(b),

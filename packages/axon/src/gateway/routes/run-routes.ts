@@ -24,8 +24,17 @@ export function runRoutes(app: Hono, context: GatewayContext): void {
       const done = await running;
       const result = context.continuations.issue(name, done.runId).result(done);
       context.metrics.observeRun(name, "ok", secondsSince(started));
-      const { output, usage, newMessages, allMessages, runId, model, pendingApprovals, traceId, traceparent } =
-        result;
+      const {
+        output,
+        usage,
+        newMessages,
+        allMessages,
+        runId,
+        model,
+        pendingApprovals,
+        traceId,
+        traceparent,
+      } = result;
       // A run paused on a `needsApproval` host tool: answer with `approvals` (docs/tools.md).
       const paused = pendingApprovals ? { pendingApprovals } : {};
       const traced = traceId ? { traceId, traceparent } : {};
