@@ -3,6 +3,7 @@
 
 import { fmt, markdownTable } from "./lib/table.mjs";
 import { ratios } from "./ratios.mjs";
+import { reloadTable } from "./reload.mjs";
 
 const ORDER = [
   "bare-transport",
@@ -66,7 +67,13 @@ export function report(results) {
     r.target,
     r.ok === undefined ? "not measured" : r.target === "(info)" ? "" : r.ok ? "met" : "MISSED",
   ]);
-  return [setups, lifecycle, markdownTable(["ratio", "value", "target", ""], ratioRows)].join("\n\n");
+  const reload = reloadTable(results.reload);
+  return [
+    setups,
+    lifecycle,
+    ...(reload ? [reload] : []),
+    markdownTable(["ratio", "value", "target", ""], ratioRows),
+  ].join("\n\n");
 }
 
 function sortKey(id) {

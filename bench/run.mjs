@@ -13,6 +13,7 @@ import { params } from "./lib/params.mjs";
 import { repoRoot } from "./lib/python.mjs";
 import { measureInRounds } from "./lib/rounds.mjs";
 import { benchLifecycle } from "./lifecycle.mjs";
+import { benchReload } from "./reload.mjs";
 import { startRemoteHosts } from "./remote.mjs";
 import { report } from "./report.mjs";
 import { startStdioBridge } from "./stdio-bridge.mjs";
@@ -28,7 +29,7 @@ const SETUPS = {
   axon: startAxonSetups,
   remote: startRemoteHosts,
 };
-const SECTIONS = [...Object.keys(SETUPS), "lifecycle"];
+const SECTIONS = [...Object.keys(SETUPS), "lifecycle", "reload"];
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -94,6 +95,10 @@ if (names.length > 0) {
 if (only.includes("lifecycle")) {
   log(" lifecycle");
   results.lifecycle = (await benchLifecycle(p, log)).lifecycle;
+}
+if (only.includes("reload")) {
+  log(" reload");
+  results.reload = await benchReload(p, log);
 }
 results.seconds = (performance.now() - started) / 1000;
 results.machine.loadavgAfter = loadavg().map((x) => Number(x.toFixed(2)));
