@@ -81,6 +81,9 @@ const byGatewayCode: Record<GatewayErrorCode, Make> = {
   approval_not_issued: (o) => new InvalidRequestError({ ...o, field: "approvals" }),
   approval_expired: (o) => new InvalidRequestError({ ...o, field: "approvals" }),
   approval_replayed: (o) => new InvalidRequestError({ ...o, field: "approvals" }),
+  // The CLI runs on no thread yet; a client that does gets these as it sent the request.
+  thread_not_found: (o) => new InvalidRequestError({ ...o, field: "threadId" }),
+  thread_busy: (o) => new InvalidRequestError({ ...o, field: "onBusy" }),
 };
 
 /**

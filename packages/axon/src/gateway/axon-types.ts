@@ -5,7 +5,9 @@ import type { Axon, WorkerStatus } from "../index.js";
 export type GatewayAxon = Pick<
   Axon,
   "run" | "stream" | "agents" | "status" | "restart" | "reload" | "cancel" | "on" | "off"
->;
+> &
+  // Optional: an embedder's Axon-like object without threads still serves the rest.
+  Partial<Pick<Axon, "threads">>;
 
 export type { AgentInfo } from "../agent-info.js";
 export type { AxonEventName } from "../axon-events.js";

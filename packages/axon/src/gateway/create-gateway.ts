@@ -22,6 +22,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { metaRoutes } from "./routes/meta-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { streamRoute } from "./routes/stream-route.js";
+import { threadRoutes } from "./routes/thread-routes.js";
 import { traceRequests } from "./trace-requests.js";
 import { UsedSignatures } from "./used-signatures.js";
 
@@ -132,6 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   runRoutes(app, context);
   streamRoute(app, context);
   chatRoute(app, context);
+  threadRoutes(app, context);
   eventsRoute(app, context);
   metaRoutes(app, context);
   dashboardRoutes(app, options.dashboardDir ?? defaultDashboardDir);

@@ -14,7 +14,9 @@ export type GatewayErrorCode =
   | "unsupported_media_type"
   | "approval_not_issued"
   | "approval_expired"
-  | "approval_replayed";
+  | "approval_replayed"
+  | "thread_not_found"
+  | "thread_busy";
 
 export type ErrorCode = AxonErrorCode | GatewayErrorCode;
 
@@ -42,11 +44,14 @@ const statusByCode: Record<ErrorCode, number> = {
   agent_not_found: 404,
   not_found: 404,
   run_not_found: 404,
+  thread_not_found: 404,
   forbidden_origin: 403,
   // 409: the request conflicts with what the server issued (docs/gateway.md "Approvals over HTTP").
   approval_not_issued: 409,
   approval_expired: 409,
   approval_replayed: 409,
+  // 409: the thread has a run in progress and the message said `onBusy: "reject"` (docs/threads.md).
+  thread_busy: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   usage_limit_exceeded: 422,

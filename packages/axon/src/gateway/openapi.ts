@@ -11,6 +11,15 @@ import {
   restartResponseSchema,
   runResponseSchema,
 } from "./response-schemas.js";
+import {
+  threadCreateSchema,
+  threadDeletedSchema,
+  threadDetailSchema,
+  threadPageSchema,
+  threadRunRequestSchema,
+  threadRunResponseSchema,
+  threadSchema,
+} from "./thread-schemas.js";
 
 type Schema = z.ZodType;
 
@@ -32,6 +41,7 @@ const agentParam = {
   schema: { type: "string" },
   description: "Agent name",
 };
+const threadParam = { name: "threadId", in: "path", required: true, schema: { type: "string" } };
 const body = (schema: Schema) => ({
   required: true,
   content: { "application/json": { schema: toSchema(schema) } },
@@ -156,6 +166,61 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "Cancel a run in flight or queued",
           parameters: [{ name: "runId", in: "path", required: true, schema: { type: "string" } }],
           responses: { 200: json(cancelResponseSchema, "Cancelled"), ...errors(401, 404) },
+        },
+      },
+      "/v1/threads": {
+        post: {
+          summary: "Create a thread: a conversation the server keeps (docs/threads.md)",
+          requestBody: body(threadCreateSchema),
+          responses: { 201: json(threadSchema, "The new thread"), ...errors(400, 401, 404, 413) },
+        },
+        get: {
+          summary: "Threads, newest first, a page at a time",
+          parameters: [
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            },
+            {
+              name: "cursor",
+              in: "query",
+              schema: { type: "string" },
+              description: "`nextCursor` of the page before",
+            },
+          ],
+          responses: { 200: json(threadPageSchema, "A page of threads"), ...errors(400, 401) },
+        },
+      },
+      "/v1/threads/{threadId}": {
+        get: {
+          summary: "A thread with its history (pydantic-ai messages and AI SDK UIMessages)",
+          parameters: [threadParam],
+          responses: { 200: json(threadDetailSchema, "The thread"), ...errors(401, 404) },
+        },
+        delete: {
+          summary: "Delete a thread, its messages and runs",
+          parameters: [threadParam],
+          responses: { 200: json(threadDeletedSchema, "Deleted"), ...errors(401, 404) },
+        },
+      },
+      "/v1/threads/{threadId}/runs": {
+        post: {
+          summary:
+            "Run on the thread's history; the run's messages are appended when it succeeds. " +
+            "`stream: true` answers SSE events as /v1/agents/{name}/stream; a busy thread is a 409 unless `onBusy` says otherwise",
+          parameters: [threadParam],
+          requestBody: body(threadRunRequestSchema),
+          responses: {
+            200: {
+              ...json(threadRunResponseSchema, "The run's result (or, with `stream: true`, SSE events)"),
+              content: {
+                "application/json": { schema: toSchema(threadRunResponseSchema) },
+                "text/event-stream": { schema: { type: "string" } },
+              },
+            },
+            ...runErrors,
+          },
         },
       },
       "/v1/events": {

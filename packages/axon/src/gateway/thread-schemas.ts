@@ -1,0 +1,69 @@
+// The thread routes' bodies, queries and answers, as zod schemas: they validate requests and
+// are the OpenAPI document's schemas (openapi.ts), as request-schemas.ts does for runs.
+import { z } from "zod";
+import { isCursor } from "../threads/thread-store.js";
+import { THREAD_ID_PATTERN } from "../threads/threads.js";
+import { runOptionsShape } from "./request-schemas.js";
+import { runResponseSchema } from "./response-schemas.js";
+
+const agentName = z.string().regex(/^[A-Za-z0-9_-]+$/, "an agent name");
+
+export const threadCreateSchema = z
+  .strictObject({
+    agent: agentName.optional().describe("The agent its runs use when they name none"),
+    metadata: z.record(z.string(), z.unknown()).optional().describe("Free-form JSON kept with the thread"),
+    id: z.string().regex(THREAD_ID_PATTERN).optional().describe("Your own id (default: a random UUID)"),
+  })
+  .meta({ id: "ThreadCreateRequest" });
+
+export const threadRunRequestSchema = z
+  .strictObject({
+    prompt: z.string().min(1).describe("The user's message"),
+    agent: agentName.optional().describe("The agent to run (default: the thread's)"),
+    stream: z.boolean().default(false).describe("Answer with SSE events as /v1/agents/{name}/stream does"),
+    onBusy: z
+      .enum(["reject", "enqueue", "interrupt"])
+      .default("reject")
+      .describe(
+        "While another run of the thread runs: 409, wait behind it, or interrupt it (docs/threads.md)",
+      ),
+    ...runOptionsShape,
+  })
+  .meta({ id: "ThreadRunRequest" });
+
+export const threadListQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "a whole number from 1 to 100")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  cursor: z.string().max(512).refine(isCursor, "not a cursor this server handed out").optional(),
+});
+
+export const threadSchema = z
+  .object({
+    id: z.string(),
+    agent: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    messageCount: z.number().int(),
+  })
+  .meta({ id: "Thread" });
+
+export const threadDetailSchema = threadSchema
+  .extend({
+    messages: z.array(z.unknown()).describe("The pydantic-ai message history"),
+    uiMessages: z.array(z.unknown()).describe("The same history as AI SDK 5 UIMessages"),
+  })
+  .meta({ id: "ThreadDetail" });
+
+export const threadPageSchema = z.object({
+  threads: z.array(threadSchema),
+  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last"),
+});
+
+export const threadRunResponseSchema = runResponseSchema.extend({ threadId: z.string() });
+
+export const threadDeletedSchema = z.object({ deleted: z.literal(true), id: z.string() });
