@@ -106,6 +106,20 @@ export function ratios({ subjects, lifecycle, held }) {
       "x",
       INFO,
     ],
+    // OpenTelemetry (bench/tracing.mjs): spans and metrics on both sides, exported over OTLP/HTTP.
+    ...[1, 64].map((n) => [
+      `Axon run @${n}, tracing on / off`,
+      ratio(rate("tracing.on.run", n), rate("tracing.off.run", n)),
+      "x",
+      INFO,
+    ]),
+    [
+      "Axon p50, tracing on - off, sequential",
+      diff(p50("tracing.on.run"), p50("tracing.off.run")),
+      "ms",
+      INFO,
+    ],
+    ["CPU per run @64, tracing on / off", ratio(cpu("tracing.on.run"), cpu("tracing.off.run")), "x", INFO],
   ];
   return rows.map(([name, value, unit, [target, test]]) => ({
     name,

@@ -13,6 +13,7 @@ const ORDER = [
   "worker-direct",
   "axon",
   "remote",
+  "tracing",
 ];
 
 export function report(results) {

@@ -17,6 +17,7 @@ import { benchReload } from "./reload.mjs";
 import { startRemoteHosts } from "./remote.mjs";
 import { report } from "./report.mjs";
 import { startStdioBridge } from "./stdio-bridge.mjs";
+import { startTracing } from "./tracing.mjs";
 import { startTransport } from "./transport.mjs";
 import { startWorkerDirect } from "./worker-direct.mjs";
 
@@ -28,6 +29,7 @@ const SETUPS = {
   worker: startWorkerDirect,
   axon: startAxonSetups,
   remote: startRemoteHosts,
+  tracing: startTracing,
 };
 const SECTIONS = [...Object.keys(SETUPS), "lifecycle", "reload"];
 
