@@ -89,12 +89,7 @@ export class Playground {
             );
             break;
           case "result":
-            this.finish(
-              event.result as { output: unknown; usage: Usage; model?: string; runId: string },
-              !text,
-              partial,
-              started,
-            );
+            this.finish(event.result as RunResultBody, !text, partial, started);
             break;
           case "error": {
             const error = (event as { error?: { code?: string; message?: string } }).error;
@@ -113,7 +108,7 @@ export class Playground {
   }
 
   private finish(
-    result: { output: unknown; usage: Usage; model?: string; runId: string },
+    result: RunResultBody,
     noText: boolean,
     partial: HTMLElement | undefined,
     started: number,
@@ -128,6 +123,7 @@ export class Playground {
     this.usage.textContent =
       `${u.requests} request(s) · ${u.toolCalls} tool call(s) · ${u.inputTokens} in / ${u.outputTokens} out tokens` +
       ` · ${result.model ?? "?"} · ${ms} ms · run ${result.runId}`;
+    if (result.traceId) this.usage.append(" · ", traceLink(result.traceId));
   }
 
   private block(kind: string): HTMLElement {
@@ -148,4 +144,22 @@ export class Playground {
     if (!this.runId) return;
     await api(`/v1/runs/${encodeURIComponent(this.runId)}/cancel`, { method: "POST" }).catch(() => {});
   }
+}
+
+type RunResultBody = { output: unknown; usage: Usage; model?: string; runId: string; traceId?: string };
+
+/**
+ * The run's trace id, linked to a tracing UI when `localStorage["axon.traceUrl"]` holds a URL with
+ * `{traceId}` in it, e.g. Jaeger's `http://localhost:16686/trace/{traceId}` (docs/observability.md).
+ */
+function traceLink(traceId: string): HTMLElement {
+  const template = localStorage.getItem("axon.traceUrl");
+  const label = `trace ${traceId}`;
+  if (!template?.includes("{traceId}") || !/^https?:\/\//.test(template))
+    return h("span", { class: "trace-id", title: "set localStorage axon.traceUrl to link it" }, label);
+  return h(
+    "a",
+    { class: "trace-id", href: template.replace("{traceId}", traceId), target: "_blank", rel: "noopener" },
+    label,
+  );
 }
