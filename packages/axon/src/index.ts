@@ -46,7 +46,21 @@ export { createGateway, serveGateway } from "./gateway/index.js";
 export type { ConfigChange } from "./live-config.js";
 export type { RunOptions } from "./run/run-options.js";
 export type { RunEvent, RunResult, RunStream, RunUsage } from "./run/run-types.js";
+export type { StorageConfigInput } from "./storage/storage-schema.js";
 export type { ReloadErrorView } from "./supervisor/rolling-reload.js";
+export type { ThreadErrorCode } from "./threads/thread-errors.js";
+export { isThreadError, ThreadError } from "./threads/thread-errors.js";
+export type {
+  CreateThreadOptions,
+  OnBusy,
+  Thread,
+  ThreadInfo,
+  ThreadPage,
+  ThreadRunOptions,
+  ThreadRunResult,
+  ThreadRunStream,
+  Threads,
+} from "./threads/threads.js";
 export type { ApprovalDecision, Approvals, PendingApproval } from "./tools/approvals.js";
 export type { Tool, ToolContext, ToolOptions, ToolSet } from "./tools/tool.js";
 export { tool } from "./tools/tool.js";
