@@ -84,6 +84,7 @@ const byGatewayCode: Record<GatewayErrorCode, Make> = {
   // The CLI runs on no thread yet; a client that does gets these as it sent the request.
   thread_not_found: (o) => new InvalidRequestError({ ...o, field: "threadId" }),
   thread_busy: (o) => new InvalidRequestError({ ...o, field: "onBusy" }),
+  thread_exists: (o) => new InvalidRequestError({ ...o, field: "id" }),
 };
 
 /**

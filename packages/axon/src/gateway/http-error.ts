@@ -16,7 +16,8 @@ export type GatewayErrorCode =
   | "approval_expired"
   | "approval_replayed"
   | "thread_not_found"
-  | "thread_busy";
+  | "thread_busy"
+  | "thread_exists";
 
 export type ErrorCode = AxonErrorCode | GatewayErrorCode;
 
@@ -52,6 +53,7 @@ const statusByCode: Record<ErrorCode, number> = {
   approval_replayed: 409,
   // 409: the thread has a run in progress and the message said `onBusy: "reject"` (docs/threads.md).
   thread_busy: 409,
+  thread_exists: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   usage_limit_exceeded: 422,

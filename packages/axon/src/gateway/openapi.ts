@@ -172,7 +172,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: "Create a thread: a conversation the server keeps (docs/threads.md)",
           requestBody: body(threadCreateSchema),
-          responses: { 201: json(threadSchema, "The new thread"), ...errors(400, 401, 404, 413) },
+          responses: { 201: json(threadSchema, "The new thread"), ...errors(400, 401, 404, 409, 413) },
         },
         get: {
           summary: "Threads, newest first, a page at a time",

@@ -1,6 +1,6 @@
 // The threads' own refusals. The gateway answers them with their codes (404 `thread_not_found`,
 // 409 `thread_busy`); run failures stay the run's `AxonError`s.
-export type ThreadErrorCode = "thread_not_found" | "thread_busy";
+export type ThreadErrorCode = "thread_not_found" | "thread_busy" | "thread_exists";
 
 export class ThreadError extends Error {
   constructor(

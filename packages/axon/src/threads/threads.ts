@@ -11,7 +11,7 @@ import type { Store } from "../storage/open-store.js";
 import { EventQueue } from "./event-queue.js";
 import { historyToUIMessages, type UIMessageView } from "./history-view.js";
 import { interruptedMessages } from "./interrupted-messages.js";
-import { threadNotFound } from "./thread-errors.js";
+import { ThreadError, threadNotFound } from "./thread-errors.js";
 import { type OnBusy, ThreadLanes } from "./thread-lanes.js";
 import { type ThreadInfo, type ThreadPage, ThreadStore } from "./thread-store.js";
 
@@ -214,7 +214,14 @@ export function createThreads(host: () => ThreadsHost, open: () => Promise<Store
         throw new InvalidRequestError({ message: "a thread id is 1-128 of A-Z a-z 0-9 _ -", field: "id" });
       }
       const threads = await store();
-      const info = await threads.create(id, options.agent ?? null, options.metadata ?? {});
+      const exists = () => new ThreadError("thread_exists", `a thread "${id}" exists already`, id);
+      if (await threads.get(id)) throw exists();
+      // Two creates of one id at once: the primary key decides (23505: unique_violation).
+      const info = await threads
+        .create(id, options.agent ?? null, options.metadata ?? {})
+        .catch((error: unknown) => {
+          throw (error as { code?: unknown }).code === "23505" ? exists() : error;
+        });
       return withMethods({ ...info, messages: [], uiMessages: [] });
     },
     get: load,

@@ -17,6 +17,7 @@ const RUNS = 2500;
 let gateway: HostileGateway;
 beforeAll(async () => {
   gateway = await startHostileGateway();
+  await gateway.axon.threads.create({ id: "fuzz-thread", agent: "echo" });
 }, STARTUP_TIMEOUT_MS);
 afterAll(() => gateway?.close());
 
@@ -44,8 +45,22 @@ const runOptions = fc.record(
   },
   { requiredKeys: [] },
 );
+// "fuzz-thread" is created before the fuzz, on the echo agent.
+const threadId = fc.oneof(fc.constant("fuzz-thread"), fc.string({ maxLength: 30 }).map(encodeURIComponent));
+const threadBody = fc.record(
+  {
+    prompt: fc.oneof(fc.string({ minLength: 1 }), anyValue),
+    agent: fc.oneof(fc.constantFrom("echo", "greeter"), anyValue),
+    stream: fc.oneof(fc.boolean(), anyValue),
+    onBusy: fc.oneof(fc.constantFrom("reject", "enqueue", "interrupt"), anyValue),
+    metadata: fc.oneof(fc.dictionary(fc.string(), anyValue, { maxKeys: 3 }), anyValue),
+    id: fc.oneof(fc.stringMatching(/^[\w-]{1,20}$/), anyValue),
+  },
+  { requiredKeys: [] },
+);
 const body = fc.oneof(
   runOptions.map((value) => JSON.stringify(value)),
+  threadBody.map((value) => JSON.stringify(value)),
   fc.jsonValue().map((value) => JSON.stringify(value)),
   fc.string(),
   fc.uint8Array({ maxLength: 256 }),
@@ -62,6 +77,10 @@ const request = fc.record({
     agent.map((a) => `/v1/agents/${a}/chat`),
     agent.map((a) => `/v1/agents/${a}`),
     fc.string({ maxLength: 20 }).map((id) => `/v1/runs/${encodeURIComponent(id)}/cancel`),
+    // The thread routes: a real thread (made in beforeAll) or any id, with any body.
+    fc.constantFrom("/v1/threads", "/v1/threads?limit=2", "/v1/threads?limit=-1", "/v1/threads?cursor=x"),
+    threadId.map((id) => `/v1/threads/${id}`),
+    threadId.map((id) => `/v1/threads/${id}/runs`),
     fc.constantFrom("/healthz", "/v1/agents", "/metrics", "/openapi.json"),
     fc.webPath(),
   ),

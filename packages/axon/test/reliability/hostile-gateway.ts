@@ -1,5 +1,7 @@
 // The Axon and gateway the hostile-input tests attack: `echo` (no deps) and `greeter` (typed
 // deps, from the worker's own test fixtures), on real workers, on a free loopback port.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { statusForCode } from "../../src/gateway/http-error.js";
 import { type ServeGatewayOptions, serveGateway } from "../../src/gateway/index.js";
@@ -11,10 +13,22 @@ export const hostileAgents = {
   greeter: { module: "greeter:agent" },
 };
 
-export function startHostileAxon(): Promise<Axon> {
-  return startAxon(hostileAgents, {
+/** Its threads live in a temporary embedded store, removed at close. */
+export async function startHostileAxon(): Promise<Axon> {
+  const dir = mkdtempSync(join(tmpdir(), "axon-hostile-store-"));
+  const axon = await startAxon(hostileAgents, {
     python: { cwd: repoRoot, env: { PYTHONPATH: join(repoRoot, "python/tests/fixtures") } },
+    storage: { dir },
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
+  const close = axon.close.bind(axon);
+  axon.close = async (options) => {
+    await close(options);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return axon;
 }
 
 export interface HostileGateway {
@@ -67,6 +81,9 @@ const clientErrorCodes = [
   "approval_not_issued",
   "approval_expired",
   "approval_replayed",
+  "thread_not_found",
+  "thread_busy",
+  "thread_exists",
   "usage_limit_exceeded",
   "overloaded",
   "cancelled",

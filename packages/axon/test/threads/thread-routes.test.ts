@@ -117,6 +117,7 @@ describe.each(storeKinds)("the thread routes on the %s store", (kind) => {
       ["POST", "/v1/threads", { agent: "../x" }, 400, "invalid_request"],
       ["POST", "/v1/threads", { id: "a/b" }, 400, "invalid_request"],
       ["POST", "/v1/threads", { extra: 1 }, 400, "invalid_request"],
+      ["POST", "/v1/threads", { id: thread.id }, 409, "thread_exists"],
       ["POST", "/v1/threads", "x".repeat(2 * 1024 * 1024), 413, "payload_too_large"],
       ["GET", "/v1/threads?limit=0", undefined, 400, "invalid_request"],
       ["GET", "/v1/threads?limit=1e9", undefined, 400, "invalid_request"],

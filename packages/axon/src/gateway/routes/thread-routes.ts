@@ -100,7 +100,7 @@ const notFound = (threadId: string) =>
 function toHttp(error: unknown): unknown {
   if (!isThreadError(error)) return error;
   if (error.code === "thread_not_found") return notFound(error.threadId);
-  return new HttpError(409, "thread_busy", error.message, { threadId: error.threadId });
+  return new HttpError(409, error.code, error.message, { threadId: error.threadId });
 }
 
 async function asHttp<T>(promise: Promise<T>): Promise<T> {
