@@ -3,6 +3,7 @@
 // Without an SDK there is no span; an incoming `traceparent` still reaches the worker.
 import { isSpanContextValid, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
 import { withRequestContext } from "../telemetry/request-context.js";
 import { parseTraceparent } from "../telemetry/trace-context.js";
 
@@ -36,8 +37,8 @@ export function traceRequests(): MiddlewareHandler {
       await withRequestContext(ctx, next);
     } finally {
       // The matched route (`/v1/agents/:name/run`), not the path: a span name of low cardinality.
-      const route = c.req.routePath;
-      if (route && route !== "/*") {
+      const route = routePath(c, -1);
+      if (route && route !== "*" && route !== "/*") {
         span.updateName(`${method} ${route}`);
         span.setAttribute("http.route", route);
       }
