@@ -26,6 +26,8 @@ export interface WorkerStatus {
   address: string | undefined;
   /** `local`: a process Axon spawned; `remote`: a worker elsewhere (docs/scale-out.md). */
   kind: "local" | "remote";
+  /** Health checks failed: a local slot's over its life, a remote member's since it joined. */
+  healthCheckFailures: number;
   /**
    * During a rolling reload, the slot's second process: the new one `starting` (the row is the
    * old one, still serving) or the old one `draining` its runs (the row is the new one).
@@ -50,6 +52,7 @@ export function workerStatus(
     inFlight: pool.inFlight(child.memberId),
     queued: pool.queued(),
     restarts: child.restarts,
+    healthCheckFailures: child.healthFailures,
     uptimeMs: ready ? Date.now() - ready.readyAt : 0,
     address: ready?.address,
     kind: "local",
@@ -70,6 +73,7 @@ export function standbyStatus(slot: StandbySlot, pool: AgentPool): WorkerStatus 
     inFlight: 0,
     queued: pool.queued(),
     restarts: slot.replaced,
+    healthCheckFailures: 0,
     uptimeMs: slot.ready ? Date.now() - slot.ready.readyAt : 0,
     address: slot.ready?.address,
     kind: "local",
@@ -95,14 +99,16 @@ export function remoteStatus(
     inFlight: 0,
     queued: pool.queued(),
     restarts: 0,
+    healthCheckFailures: 0,
     uptimeMs: 0,
     address: undefined,
     kind: "remote",
     ...fields,
   });
   if (members.length === 0) return targets.map((target, i) => row(i, { address: target }));
-  return members.map(({ member, inFlight, healthy, since }, i) =>
+  return members.map(({ member, inFlight, healthy, since, healthFailures }, i) =>
     row(i, {
+      healthCheckFailures: healthFailures,
       state: healthy ? "ready" : "unhealthy",
       inFlight,
       uptimeMs: healthy ? Date.now() - since : 0,

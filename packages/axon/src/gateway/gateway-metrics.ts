@@ -89,6 +89,12 @@ export class GatewayMetrics {
       (w) => w.restarts,
     );
     perWorker(
+      "axon_worker_health_check_failures_total",
+      "counter",
+      "Health checks (grpc.health.v1) the worker did not answer SERVING in time; a local one is killed after supervisor.healthCheck.failures in a row, a remote one leaves routing.",
+      (w) => w.healthCheckFailures,
+    );
+    perWorker(
       "axon_worker_up",
       "gauge",
       "1 when the worker is ready (a remote one: passing its health checks), else 0.",

@@ -30,6 +30,8 @@ export interface AgentPool {
   retire(member: PoolMember): void;
   /** Takes a member out of routing while its health checks fail, and back when they pass. */
   setHealthy(memberId: string, healthy: boolean): void;
+  /** Counts a failed health check of a member (for `status()` and /metrics). */
+  noteHealthFailure(memberId: string): void;
   /** The members, in the order they joined, with their runs in flight and health. */
   members(): MemberView[];
   setAvailability(availability: PoolAvailability): void;
@@ -56,14 +58,11 @@ export interface MemberView {
   healthy: boolean;
   /** When it joined the pool (ms since epoch). */
   since: number;
+  /** Health checks it failed since it joined. */
+  healthFailures: number;
 }
 
-interface Entry {
-  member: PoolMember;
-  inFlight: number;
-  healthy: boolean;
-  since: number;
-}
+type Entry = MemberView;
 
 interface Waiter {
   resolve(lease: Lease): void;
@@ -185,7 +184,7 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       });
     },
     add(member) {
-      const entry: Entry = { member, inFlight: 0, healthy: true, since: Date.now() };
+      const entry: Entry = { member, inFlight: 0, healthy: true, since: Date.now(), healthFailures: 0 };
       members.set(member.id, entry);
       // A member that is gone takes no more runs, even if nobody told the pool yet.
       void member.endpoint.gone.then(() => members.get(member.id) === entry && removeEntry(member.id));
@@ -200,6 +199,10 @@ export function createAgentPool(options: AgentPoolOptions): AgentPool {
       if (!entry || entry.healthy === healthy) return;
       entry.healthy = healthy;
       if (healthy) dispatch();
+    },
+    noteHealthFailure(memberId) {
+      const entry = members.get(memberId);
+      if (entry) entry.healthFailures += 1;
     },
     members: () => [...members.values()].map((entry) => ({ ...entry })),
     setAvailability(next) {

@@ -88,6 +88,7 @@ export function createRemoteMembers(options: RemoteMembersOptions): RemoteMember
         await endpoint.checkHealth(timeoutMs);
         pool.setHealthy(id, true);
       },
+      onFailure: () => pool.noteHealthFailure(id),
       onHung(reason) {
         logger.warn({ agent, member: id }, `remote worker unhealthy: ${reason}`);
         pool.setHealthy(id, false);

@@ -156,6 +156,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const stop = watchHealth({
       ...config.healthCheck,
       check: (timeoutMs) => ready.client.checkHealth(timeoutMs),
+      onFailure: () => {
+        child.healthFailures += 1;
+      },
       onHung(reason) {
         logger.warn({ agent: child.agent, worker: child.id, pid: ready.pid }, `worker hung: ${reason}`);
         // SIGTERM cannot be handled by a blocked event loop; stop(0) follows it with SIGKILL at once.

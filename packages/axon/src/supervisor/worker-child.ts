@@ -26,6 +26,8 @@ export interface WorkerChild {
   lifecycle: ChildLifecycle;
   /** Processes started after the first one. */
   restarts: number;
+  /** Health checks its workers failed, over the slot's life (`axon_worker_health_check_failures_total`). */
+  healthFailures: number;
   /** Workers Axon is stopping on purpose; their exit is not a crash. */
   readonly stopping: WeakSet<WorkerProcess>;
   /**
@@ -54,6 +56,7 @@ export function createWorkerChild(
     command,
     lifecycle: { state: "stopped" },
     restarts: 0,
+    healthFailures: 0,
     stopping: new WeakSet(),
     memberId: `${agent}-${instance}`,
     boots: 0,

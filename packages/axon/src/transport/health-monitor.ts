@@ -25,6 +25,8 @@ export interface HealthMonitorOptions extends HealthCheckConfig {
    * not killed. Default: none (the monitor stops at `onHung`).
    */
   onRecovered?(): void;
+  /** Called at every failed check, before the count decides anything (for a metric). Default: none. */
+  onFailure?(error: unknown): void;
 }
 
 /**
@@ -60,6 +62,7 @@ export function watchHealth(options: HealthMonitorOptions): () => void {
       return schedule();
     }
     failed += 1;
+    options.onFailure?.(error);
     if (failed < options.failures || hung) return schedule();
     const why = error instanceof Error ? error.message : String(error);
     hung = true;

@@ -56,6 +56,8 @@ describe("a worker that stops answering (its event loop blocked)", () => {
       });
       expect(isAlive(hungPid)).toBe(false);
       expect(await restarted).toMatchObject({ agent: "chaos", restarts: 1 });
+      // The checks it missed stay counted on the slot (axon_worker_health_check_failures_total).
+      expect(axon.status()[0]?.healthCheckFailures).toBeGreaterThanOrEqual(2);
       expect((await axon.run("chaos", "hello")).output).toBe("ok");
     },
     STARTUP_TIMEOUT_MS,

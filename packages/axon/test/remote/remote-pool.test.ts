@@ -94,6 +94,8 @@ describe("a remote pool", () => {
         await waitFor(() => members().some((row) => row.state === "unhealthy"), 10_000);
         const unhealthy = members().find((row) => row.state === "unhealthy");
         expect(unhealthy?.address).toBe(stalled.address);
+        // Counted for status() and axon_worker_health_check_failures_total.
+        expect(unhealthy?.healthCheckFailures).toBeGreaterThanOrEqual(2);
         // Every run now lands on the healthy member and succeeds.
         const results = await Promise.all(
           Array.from({ length: 6 }, (_, i) => axon.run<string>("echo", `while stalled ${i}`)),
