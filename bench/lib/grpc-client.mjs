@@ -17,15 +17,17 @@ export function bareClients(addresses) {
           error ? reject(error) : resolve(response),
         );
       }),
-    /** One RunStream of `{ agent, prompt }`; resolves with the number of events and the time to the first one (ms). */
+    /** One RunStream of `{ agent, prompt }`; resolves with the number of events (batches unpacked) and the time to the first one (ms). */
     stream: (fields) =>
       new Promise((resolve, reject) => {
         const t0 = performance.now();
         let items = 0;
         let firstMs;
         const call = pick().runStream(RunRequest.fromPartial(fields));
-        call.on("data", () => {
-          if (items++ === 0) firstMs = performance.now() - t0;
+        call.on("data", (message) => {
+          if (items === 0) firstMs = performance.now() - t0;
+          // A worker of protocol 2 sends events ready at once as one `batch` message.
+          items += message.event?.$case === "batch" ? message.event.value.events.length : 1;
         });
         call.on("error", reject);
         call.on("end", () => resolve({ items, firstMs }));

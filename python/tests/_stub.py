@@ -9,6 +9,7 @@ import grpc
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2
 
+from axon_worker._events import flatten
 from axon_worker._proto.axon.v1 import describe_pb2, errors_pb2, run_pb2
 
 Metadata = Sequence[tuple[str, str]]
@@ -59,11 +60,19 @@ class Client:
     async def stream(
         self, request: run_pb2.RunRequest, deadline: float | None = 30
     ) -> list[run_pb2.RunEvent]:
-        events: list[run_pb2.RunEvent] = []
+        """The stream's events, batches unpacked (`stream_messages` for what crossed the wire)."""
+        messages = await self.stream_messages(request, deadline)
+        return [event for message in messages for event in flatten(message)]
+
+    async def stream_messages(
+        self, request: run_pb2.RunRequest, deadline: float | None = 30
+    ) -> list[run_pb2.RunEvent]:
+        """The stream's messages as they crossed the wire: an event or a batch of them each."""
+        messages: list[run_pb2.RunEvent] = []
         call: AsyncIterator[run_pb2.RunEvent] = self.stream_call(request, deadline)
-        async for event in call:
-            events.append(event)
-        return events
+        async for message in call:
+            messages.append(message)
+        return messages
 
     async def describe(self) -> describe_pb2.DescribeResponse:
         response: describe_pb2.DescribeResponse = await self._describe(

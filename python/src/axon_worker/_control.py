@@ -29,7 +29,7 @@ __all__ = [
 MARKER = "@@AXON@@ "
 """Prefix of a control line on stdout, when no `--control-fd` is given."""
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 """The worker protocol this worker speaks (control messages, command line, handshake), sent in `ready`.
 
 The host refuses a worker whose version differs from its own `PROTOCOL_VERSION`

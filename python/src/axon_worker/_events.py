@@ -12,7 +12,8 @@ streams as `output_delta`s only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pydantic_core
@@ -36,7 +37,7 @@ from ._partial import OutputShape, output_shape
 from ._proto.axon.v1 import run_pb2 as pb
 from ._result import to_json, to_response, to_tool_call
 
-__all__ = ["EventTranslator"]
+__all__ = ["EventTranslator", "EventWriter", "flatten"]
 
 
 class EventTranslator:
@@ -140,3 +141,74 @@ def _parse(text: str) -> object | None:
         return pydantic_core.from_json(text, allow_partial="trailing-strings")
     except ValueError:
         return None  # not even a JSON prefix yet; wait for more
+
+
+MAX_PENDING = 512
+"""Events queued behind a write before the run waits for the client (gRPC flow control) to catch up."""
+
+
+class EventWriter:
+    """Writes a stream's events in order, coalescing what is ready at once into one message.
+
+    A write is in flight on its own task while the run goes on; the events the run produced
+    meanwhile go out together as one `RunEvent.batch` when that write completes. Nothing waits to
+    fill a batch: an event put while no write is in flight is written at once, so a slow model's
+    tokens still cross one by one, each as soon as it exists. A lone event is sent as itself.
+    """
+
+    def __init__(self, write: Callable[[pb.RunEvent], Awaitable[None]]) -> None:
+        self._write = write
+        self._pending: list[pb.RunEvent] = []
+        self._wakeup: asyncio.Future[None] | None = None
+        self._drained: asyncio.Future[None] | None = None
+        self._closing = False
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def put(self, message: pb.RunEvent) -> None:
+        """Queues one event; waits only when `MAX_PENDING` are already queued (a slow client)."""
+        if self._task.done():
+            self._task.result()  # the writer failed (the client went away): raise its error here
+            raise RuntimeError("the stream's writer has stopped")
+        self._pending.append(message)
+        _wake(self._wakeup)
+        if len(self._pending) >= MAX_PENDING:
+            self._drained = asyncio.get_running_loop().create_future()
+            await asyncio.wait((self._drained, self._task), return_when=asyncio.FIRST_COMPLETED)
+
+    async def close(self) -> None:
+        """Writes what is queued, then ends the writer; raises what a write raised."""
+        self._closing = True
+        _wake(self._wakeup)
+        await self._task
+
+    def cancel(self) -> None:
+        """Stops the writer without writing what is queued (the run failed or was cancelled)."""
+        self._task.cancel()
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self._pending:
+                if self._closing:
+                    return
+                self._wakeup = loop.create_future()
+                await self._wakeup
+                continue
+            batch, self._pending = self._pending, []
+            _wake(self._drained)
+            if len(batch) == 1:
+                await self._write(batch[0])
+            else:
+                message = pb.RunEvent()
+                message.batch.events.extend(batch)
+                await self._write(message)
+
+
+def _wake(future: asyncio.Future[None] | None) -> None:
+    if future is not None and not future.done():
+        future.set_result(None)
+
+
+def flatten(message: pb.RunEvent) -> list[pb.RunEvent]:
+    """The events one stream message carries: its batch's, or itself."""
+    return list(message.batch.events) if message.WhichOneof("event") == "batch" else [message]

@@ -19,7 +19,7 @@ from ._control import RunLogContext, run_log_context
 from ._deps import AgentDeps, json_deps
 from ._describe import describe
 from ._errors import ERROR_METADATA_KEY, Failure, agent_not_found, classify, worker_stopping
-from ._events import EventTranslator
+from ._events import EventTranslator, EventWriter
 from ._proto.axon.v1 import describe_pb2, run_pb2
 from ._result import to_response
 from ._run import ModelCache, build_run_kwargs, run_id_of
@@ -157,12 +157,23 @@ class AgentService:
                 agent = self._agent(request.agent, run_id)
                 kwargs = await self._run_kwargs(agent, request, run_id)
                 translator = EventTranslator(kwargs.get("output_type", agent.output_type))
+            except Exception as error:
+                await _abort(context, self._failure(error, request, run_id))
+            # Events ready at once cross in one message (EventWriter); a lone one goes out at once.
+            writer = EventWriter(context.write)
+            try:
                 async with agent.run_stream_events(**kwargs) as events:
                     async for event in events:
                         for message in translator.translate(event):
-                            await context.write(message)
+                            await writer.put(message)
+                await writer.close()
             except Exception as error:
+                # What the run produced before it failed still reaches the client, in order, first.
+                with contextlib.suppress(Exception):
+                    await writer.close()
                 await _abort(context, self._failure(error, request, run_id))
+            finally:
+                writer.cancel()
 
     async def Describe(
         self,

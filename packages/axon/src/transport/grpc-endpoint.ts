@@ -5,7 +5,7 @@ import { AgentUnavailableError, WorkerCrashedError } from "../errors/host-errors
 import { CancelledError, InternalError } from "../errors/worker-errors.js";
 import type { RunEvent as ProtoRunEvent, RunResponse } from "../gen/axon/v1/run.js";
 import { mapGrpcError, readErrorDetail } from "./map-grpc-error.js";
-import { toRunEvent } from "./map-run-event.js";
+import { createEventDelivery } from "./map-run-event.js";
 import { messageTooLargeError } from "./message-size.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type WorkerClient } from "./worker-client.js";
 import type { EndpointCall, EndpointExit, WorkerEndpoint } from "./worker-endpoint.js";
@@ -94,27 +94,31 @@ export function createGrpcEndpoint(options: GrpcEndpointOptions): WorkerEndpoint
             settle(error ?? undefined, response),
           );
         } else {
-          const onEvent = call.onEvent;
           const stream = client.agentService.runStream(call.request, call.metadata, options);
           let final: RunResponse | undefined;
-          stream.on("data", (message: ProtoRunEvent) => {
-            if (message.event?.$case === "final") final = message.event.value;
-            else {
-              const event = toRunEvent(message);
-              const behind = event && onEvent(event);
-              if (behind) {
-                stream.pause();
-                void behind.then(() => stream.resume());
-              }
-            }
+          // A message is one event or a batch of them (protocol 2); both go through one ordered
+          // delivery that stops while the consumer is behind and resumes where it stopped.
+          const delivery = createEventDelivery(call.onEvent, stream, (response) => {
+            final = response;
           });
+          stream.on("data", (message: ProtoRunEvent) => delivery.push(message));
           stream.on("error", (error: ServiceError) => settle(error));
           stream.on("status", (s) => {
             if (s.code !== status.OK) return;
             const { agent, runId } = call;
-            if (final) settle(undefined, final);
-            else
-              settle(new InternalError({ message: "the stream ended without a final event", agent, runId }));
+            // grpc-js emits the status as soon as it arrives, before messages buffered while the
+            // stream was paused for a slow consumer: settle once they were read ('end') and
+            // every event of the last batch was delivered.
+            const delivered = () =>
+              delivery.whenDelivered(() => {
+                if (final) settle(undefined, final);
+                else
+                  settle(
+                    new InternalError({ message: "the stream ended without a final event", agent, runId }),
+                  );
+              });
+            if (stream.readableEnded) delivered();
+            else stream.once("end", delivered);
           });
           pending = stream;
         }

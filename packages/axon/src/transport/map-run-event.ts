@@ -1,5 +1,72 @@
 import type { RunEvent as ProtoRunEvent, RunResponse } from "../gen/axon/v1/run.js";
 import type { RunEvent, RunResult } from "../run/run-types.js";
+import type { EventSink } from "./worker-endpoint.js";
+
+/** What the stream delivery needs of a grpc-js stream: flow control. */
+interface Pausable {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** The events one stream message carries, in order: a batch's (protocol 2), or the message itself. */
+export function unbatch(message: ProtoRunEvent): ProtoRunEvent[] {
+  return message.event?.$case === "batch" ? message.event.value.events : [message];
+}
+
+/**
+ * Hands a stream's events to `onEvent` one at a time, in order, batches unpacked. When `onEvent`
+ * returns a promise (the consumer is behind), delivery stops and the stream is paused until it
+ * settles; events of a batch that were not delivered yet wait in order. The final response goes to
+ * `onFinal` in its place in the order.
+ */
+export function createEventDelivery(
+  onEvent: EventSink,
+  stream: Pausable,
+  onFinal: (response: RunResponse) => void,
+) {
+  const queue: ProtoRunEvent[] = [];
+  let head = 0;
+  let waiting = false;
+  let onDrained: (() => void) | undefined;
+  const drain = () => {
+    while (head < queue.length) {
+      const message = queue[head++] as ProtoRunEvent;
+      if (message.event?.$case === "final") {
+        onFinal(message.event.value);
+        continue;
+      }
+      const event = toRunEvent(message);
+      const behind = event && onEvent(event);
+      if (behind) {
+        waiting = true;
+        stream.pause();
+        void behind.then(() => {
+          waiting = false;
+          drain();
+          if (!waiting) stream.resume();
+        });
+        return;
+      }
+    }
+    queue.length = 0;
+    head = 0;
+    const done = onDrained;
+    onDrained = undefined;
+    done?.();
+  };
+  return {
+    /** One message off the wire. */
+    push(message: ProtoRunEvent) {
+      queue.push(...unbatch(message));
+      if (!waiting) drain();
+    },
+    /** Runs `then` once every event received so far was delivered (at once when none waits). */
+    whenDelivered(then: () => void) {
+      if (!waiting && head >= queue.length) then();
+      else onDrained = then;
+    },
+  };
+}
 
 /** Parses a JSON field of the contract; an empty field is `fallback`. */
 export function parseJsonBytes(bytes: Uint8Array | undefined, fallback: unknown = undefined): unknown {
@@ -51,6 +118,7 @@ export function toRunEvent<T>(event: ProtoRunEvent): RunEvent<T> | undefined {
     }
     case "final":
       return { type: "result", result: toRunResult<T>(e.value) };
+    case "batch": // several events in one message: `createEventDelivery` unpacks them first
     default:
       return undefined;
   }

@@ -4,7 +4,7 @@
  * every change an older worker (or host) would misread. `PROTOCOL_VERSION` in
  * python/src/axon_worker/_control.py is the worker's copy; a test on each side keeps them equal.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The worker's announcement that it serves (docs/worker-protocol.md). */
 export interface ReadyMessage {

@@ -44,7 +44,7 @@ describe("axon doctor and the workers' Python", () => {
         AXON_PYTHON: wrapper,
       });
       expect(stdout).toContain(`at ${wrapper} (from AXON_PYTHON)`);
-      expect(stdout).toMatch(/ok {4}worker protocol: 1, this Axon speaks 1/);
+      expect(stdout).toMatch(/ok {4}worker protocol: 2, this Axon speaks 2/);
       expect(readFileSync(used, "utf8")).toContain("used");
       expect(code).toBe(0);
     },

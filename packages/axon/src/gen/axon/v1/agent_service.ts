@@ -40,8 +40,9 @@ export const AgentServiceService = {
     responseDeserialize: (value: Buffer): RunResponse => RunResponse.decode(value),
   },
   /**
-   * Runs an agent and streams its events; the last message is a `final` event,
-   * otherwise the stream ends with an error status (see ErrorDetail).
+   * Runs an agent and streams its events, one per message or several ready at once in a
+   * `batch`; the last event is a `final` event, otherwise the stream ends with an error
+   * status (see ErrorDetail).
    */
   runStream: {
     path: "/axon.v1.AgentService/RunStream" as const,
@@ -68,8 +69,9 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
   /** Runs an agent to completion and answers with its result. */
   run: handleUnaryCall<RunRequest, RunResponse>;
   /**
-   * Runs an agent and streams its events; the last message is a `final` event,
-   * otherwise the stream ends with an error status (see ErrorDetail).
+   * Runs an agent and streams its events, one per message or several ready at once in a
+   * `batch`; the last event is a `final` event, otherwise the stream ends with an error
+   * status (see ErrorDetail).
    */
   runStream: handleServerStreamingCall<RunRequest, RunEvent>;
   /** Lists the agents this worker hosts, their schemas and the worker's versions. */
@@ -91,8 +93,9 @@ export interface AgentServiceClient extends Client {
     callback: (error: ServiceError | null, response: RunResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Runs an agent and streams its events; the last message is a `final` event,
-   * otherwise the stream ends with an error status (see ErrorDetail).
+   * Runs an agent and streams its events, one per message or several ready at once in a
+   * `batch`; the last event is a `final` event, otherwise the stream ends with an error
+   * status (see ErrorDetail).
    */
   runStream(request: RunRequest, options?: Partial<CallOptions>): ClientReadableStream<RunEvent>;
   runStream(request: RunRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<RunEvent>;

@@ -122,7 +122,7 @@ export interface RunResponse {
   deferred?: DeferredToolRequests | undefined;
 }
 
-/** One event of a streamed run. */
+/** One message of a streamed run: one event, or a batch of events that were ready at once. */
 export interface RunEvent {
   event?:
     | { $case: "textDelta"; value: TextDelta }
@@ -131,7 +131,19 @@ export interface RunEvent {
     | { $case: "toolCall"; value: ToolCall }
     | { $case: "toolResult"; value: ToolResult }
     | { $case: "final"; value: RunResponse }
+    | //
+    /**
+     * Several events the worker had ready when the previous write completed, in order, in one
+     * message. Never nested: its events are never batches.
+     * A worker never waits to fill a batch, so a slow model's tokens still go out one by one.
+     */
+    { $case: "batch"; value: RunEventBatch }
     | undefined;
+}
+
+/** Events of one stream, in the order they happened. */
+export interface RunEventBatch {
+  events: RunEvent[];
 }
 
 export interface TextDelta {
@@ -1543,6 +1555,9 @@ export const RunEvent: MessageFns<RunEvent> = {
       case "final":
         RunResponse.encode(message.event.value, writer.uint32(50).fork()).join();
         break;
+      case "batch":
+        RunEventBatch.encode(message.event.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1608,6 +1623,14 @@ export const RunEvent: MessageFns<RunEvent> = {
             message.event = { $case: "final", value: RunResponse.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.event = { $case: "batch", value: RunEventBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1644,6 +1667,8 @@ export const RunEvent: MessageFns<RunEvent> = {
         ? { $case: "toolResult", value: ToolResult.fromJSON(object.tool_result) }
         : isSet(object.final)
         ? { $case: "final", value: RunResponse.fromJSON(object.final) }
+        : isSet(object.batch)
+        ? { $case: "batch", value: RunEventBatch.fromJSON(object.batch) }
         : undefined,
     };
   },
@@ -1662,6 +1687,8 @@ export const RunEvent: MessageFns<RunEvent> = {
       obj.toolResult = ToolResult.toJSON(message.event.value);
     } else if (message.event?.$case === "final") {
       obj.final = RunResponse.toJSON(message.event.value);
+    } else if (message.event?.$case === "batch") {
+      obj.batch = RunEventBatch.toJSON(message.event.value);
     }
     return obj;
   },
@@ -1708,7 +1735,82 @@ export const RunEvent: MessageFns<RunEvent> = {
         }
         break;
       }
+      case "batch": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "batch", value: RunEventBatch.fromPartial(object.event.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseRunEventBatch(): RunEventBatch {
+  return { events: [] };
+}
+
+export const RunEventBatch: MessageFns<RunEventBatch> = {
+  encode(message: RunEventBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      RunEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunEventBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunEventBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(RunEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunEventBatch {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => RunEvent.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: RunEventBatch): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => RunEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RunEventBatch>): RunEventBatch {
+    return RunEventBatch.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RunEventBatch>): RunEventBatch {
+    const message = createBaseRunEventBatch();
+    message.events = object.events?.map((e) => RunEvent.fromPartial(e)) || [];
     return message;
   },
 };

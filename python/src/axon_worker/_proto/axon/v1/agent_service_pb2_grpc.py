@@ -65,8 +65,9 @@ class AgentServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RunStream(self, request, context):
-        """Runs an agent and streams its events; the last message is a `final` event,
-        otherwise the stream ends with an error status (see ErrorDetail).
+        """Runs an agent and streams its events, one per message or several ready at once in a
+        `batch`; the last event is a `final` event, otherwise the stream ends with an error
+        status (see ErrorDetail).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -131,20 +131,28 @@ class RunResponse(_message.Message):
     def __init__(self, output_json: _Optional[bytes] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., new_messages_json: _Optional[bytes] = ..., all_messages_json: _Optional[bytes] = ..., run_id: _Optional[str] = ..., model_name: _Optional[str] = ..., deferred: _Optional[_Union[DeferredToolRequests, _Mapping]] = ...) -> None: ...
 
 class RunEvent(_message.Message):
-    __slots__ = ("text_delta", "output_delta", "thinking_delta", "tool_call", "tool_result", "final")
+    __slots__ = ("text_delta", "output_delta", "thinking_delta", "tool_call", "tool_result", "final", "batch")
     TEXT_DELTA_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_DELTA_FIELD_NUMBER: _ClassVar[int]
     THINKING_DELTA_FIELD_NUMBER: _ClassVar[int]
     TOOL_CALL_FIELD_NUMBER: _ClassVar[int]
     TOOL_RESULT_FIELD_NUMBER: _ClassVar[int]
     FINAL_FIELD_NUMBER: _ClassVar[int]
+    BATCH_FIELD_NUMBER: _ClassVar[int]
     text_delta: TextDelta
     output_delta: OutputDelta
     thinking_delta: ThinkingDelta
     tool_call: ToolCall
     tool_result: ToolResult
     final: RunResponse
-    def __init__(self, text_delta: _Optional[_Union[TextDelta, _Mapping]] = ..., output_delta: _Optional[_Union[OutputDelta, _Mapping]] = ..., thinking_delta: _Optional[_Union[ThinkingDelta, _Mapping]] = ..., tool_call: _Optional[_Union[ToolCall, _Mapping]] = ..., tool_result: _Optional[_Union[ToolResult, _Mapping]] = ..., final: _Optional[_Union[RunResponse, _Mapping]] = ...) -> None: ...
+    batch: RunEventBatch
+    def __init__(self, text_delta: _Optional[_Union[TextDelta, _Mapping]] = ..., output_delta: _Optional[_Union[OutputDelta, _Mapping]] = ..., thinking_delta: _Optional[_Union[ThinkingDelta, _Mapping]] = ..., tool_call: _Optional[_Union[ToolCall, _Mapping]] = ..., tool_result: _Optional[_Union[ToolResult, _Mapping]] = ..., final: _Optional[_Union[RunResponse, _Mapping]] = ..., batch: _Optional[_Union[RunEventBatch, _Mapping]] = ...) -> None: ...
+
+class RunEventBatch(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[RunEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[RunEvent, _Mapping]]] = ...) -> None: ...
 
 class TextDelta(_message.Message):
     __slots__ = ("text",)
