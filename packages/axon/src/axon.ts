@@ -26,8 +26,10 @@ export type { WorkerStatus } from "./worker-status.js";
 
 import { type AppliedConfigChange, applyConfigChange } from "./apply-config-change.js";
 import { planConfigChange } from "./live-config.js";
+import { createRuns, type Runs } from "./runs/runs.js";
+import { sharedStore } from "./runs/shared-store.js";
 import type { ReloadResult } from "./supervisor/rolling-reload.js";
-import { storeOpener } from "./threads/open-thread-store.js";
+import { storeExists, storeOpener } from "./threads/open-thread-store.js";
 import { createThreads, type Threads } from "./threads/threads.js";
 import { createWorkerTree } from "./worker-tree.js";
 
@@ -79,6 +81,8 @@ export interface Axon<Types extends AgentTypeMap<Types> = any> {
   cancel(runId: string): boolean;
   /** Conversations kept on the server, and runs on them (docs/threads.md); the store opens on first use. */
   threads: Threads;
+  /** Runs kept in the store: background runs, their status, cancel, and event logs (docs/threads.md). */
+  runs: Runs;
   on<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
   once<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
   off<E extends AxonEventName>(event: E, listener: AxonListener<E>): Axon<Types>;
@@ -197,9 +201,18 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
     return run;
   };
 
-  const threads = createThreads(() => axon, storeOpener(config.storage, config.baseDir));
+  // One store for threads and runs; at its open, the runs a dead process left are recovered.
+  const store = sharedStore(storeOpener(config.storage, config.baseDir), (opened) => runs.onOpen(opened));
+  const runs = createRuns(
+    () => axon,
+    store,
+    config.runs,
+    () => storeExists(config.storage, config.baseDir),
+  );
+  const threads = createThreads(() => axon, store, runs);
   const axon: Axon = {
     threads,
+    runs,
     async run<T>(agent: string, prompt: string, runOptions?: RunOptions) {
       return begin<T>(agent, prompt, runOptions).result;
     },
@@ -310,6 +323,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       const runsEnded = drain.done;
       closing ??= (async () => {
         await runsEnded;
+        await runs.close();
         await threads.close();
         const reason = "axon is shutting down";
         for (const pool of pools.values()) pool.setAvailability({ state: "down", reason });

@@ -85,6 +85,8 @@ const byGatewayCode: Record<GatewayErrorCode, Make> = {
   thread_not_found: (o) => new InvalidRequestError({ ...o, field: "threadId" }),
   thread_busy: (o) => new InvalidRequestError({ ...o, field: "onBusy" }),
   thread_exists: (o) => new InvalidRequestError({ ...o, field: "id" }),
+  run_ended: (o) => new InvalidRequestError({ ...o, field: "runId" }),
+  webhook_unsigned: (o) => new ConfigError({ ...o, field: "runs.webhookSecret" }),
 };
 
 /**

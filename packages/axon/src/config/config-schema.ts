@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runsSchema } from "../runs/runs-schema.js";
 import { DEFAULT_STORAGE_DIR, storageSchema } from "../storage/storage-schema.js";
 import { toolSetSchema } from "../tools/tool-set-schema.js";
 import { delayMs, positiveDelayMs } from "./delay-ms.js";
@@ -128,6 +129,8 @@ export const configSchema = z.strictObject({
   maxRetryAttempts: z.number().int().min(1).max(100).default(5),
   /** Where threads and their runs are kept (docs/threads.md): `{ url: "postgres://..." }`, else the embedded database in `dir`. Default: `{ dir: ".axon/db" }` (under the config's directory). */
   storage: storageSchema.default({ dir: DEFAULT_STORAGE_DIR }),
+  /** Background runs, their signed webhooks, and the retention of run events (docs/threads.md). Default: `{}`. */
+  runs: runsSchema.default(runsSchema.parse({})),
 });
 
 /** The configuration as written in `axon.config.ts` (defaults may be left out). */

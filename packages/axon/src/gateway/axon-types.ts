@@ -7,7 +7,7 @@ export type GatewayAxon = Pick<
   "run" | "stream" | "agents" | "status" | "restart" | "reload" | "cancel" | "on" | "off"
 > &
   // Optional: an embedder's Axon-like object without threads still serves the rest.
-  Partial<Pick<Axon, "threads">>;
+  Partial<Pick<Axon, "threads" | "runs">>;
 
 export type { AgentInfo } from "../agent-info.js";
 export type { AxonEventName } from "../axon-events.js";

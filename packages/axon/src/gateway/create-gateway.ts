@@ -21,6 +21,7 @@ import { eventsRoute } from "./routes/events-route.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { metaRoutes } from "./routes/meta-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
+import { storedRunRoutes } from "./routes/stored-run-routes.js";
 import { streamRoute } from "./routes/stream-route.js";
 import { threadRoutes } from "./routes/thread-routes.js";
 import { traceRequests } from "./trace-requests.js";
@@ -134,6 +135,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   streamRoute(app, context);
   chatRoute(app, context);
   threadRoutes(app, context);
+  storedRunRoutes(app, context);
   eventsRoute(app, context);
   metaRoutes(app, context);
   dashboardRoutes(app, options.dashboardDir ?? defaultDashboardDir);

@@ -17,7 +17,9 @@ export type GatewayErrorCode =
   | "approval_replayed"
   | "thread_not_found"
   | "thread_busy"
-  | "thread_exists";
+  | "thread_exists"
+  | "run_ended"
+  | "webhook_unsigned";
 
 export type ErrorCode = AxonErrorCode | GatewayErrorCode;
 
@@ -54,6 +56,10 @@ const statusByCode: Record<ErrorCode, number> = {
   // 409: the thread has a run in progress and the message said `onBusy: "reject"` (docs/threads.md).
   thread_busy: 409,
   thread_exists: 409,
+  // 409: a cancel of a stored run that had ended already.
+  run_ended: 409,
+  // 400: a run asked for a webhook, and this server has no secret to sign it with.
+  webhook_unsigned: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   usage_limit_exceeded: 422,

@@ -11,6 +11,7 @@ import {
   restartResponseSchema,
   runResponseSchema,
 } from "./response-schemas.js";
+import { backgroundRunRequestSchema, storedRunSchema } from "./run-schemas.js";
 import {
   threadCreateSchema,
   threadDeletedSchema,
@@ -41,6 +42,7 @@ const agentParam = {
   schema: { type: "string" },
   description: "Agent name",
 };
+const runParam = { name: "runId", in: "path", required: true, schema: { type: "string" } };
 const threadParam = { name: "threadId", in: "path", required: true, schema: { type: "string" } };
 const body = (schema: Schema) => ({
   required: true,
@@ -163,9 +165,42 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/v1/runs/{runId}/cancel": {
         post: {
-          summary: "Cancel a run in flight or queued",
-          parameters: [{ name: "runId", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json(cancelResponseSchema, "Cancelled"), ...errors(401, 404) },
+          summary:
+            "Cancel a run in flight or queued; a stored run on another replica is cancelled by its owner within a heartbeat",
+          parameters: [runParam],
+          responses: { 200: json(cancelResponseSchema, "Cancelled"), ...errors(401, 404, 409) },
+        },
+      },
+      "/v1/agents/{name}/runs": {
+        post: {
+          summary:
+            "Start a background run: 202 with the stored run (poll GET /v1/runs/{runId}, or a signed `webhook` when it ends); `stream: true` answers its numbered SSE events instead (docs/threads.md)",
+          parameters: [agentParam],
+          requestBody: body(backgroundRunRequestSchema),
+          responses: {
+            202: json(storedRunSchema, "Stored and started"),
+            200: sse("With `stream: true`: the run's events, each with its `id` (resume with Last-Event-ID)"),
+            ...errors(400, 401, 404, 413),
+          },
+        },
+      },
+      "/v1/runs/{runId}": {
+        get: {
+          summary: "A stored run (background or on a thread): its status, result or error",
+          parameters: [runParam],
+          responses: { 200: json(storedRunSchema, "The run"), ...errors(401, 404) },
+        },
+      },
+      "/v1/runs/{runId}/stream": {
+        get: {
+          summary:
+            "A stored run's SSE events after `Last-Event-ID` (header, or `lastEventId` query), then its live tail until it ends; from any replica sharing the store",
+          parameters: [
+            runParam,
+            { name: "Last-Event-ID", in: "header", schema: { type: "string", pattern: "^\\d{1,10}$" } },
+            { name: "lastEventId", in: "query", schema: { type: "string", pattern: "^\\d{1,10}$" } },
+          ],
+          responses: { 200: sse("Events, each with its `id`"), ...errors(400, 401, 404) },
         },
       },
       "/v1/threads": {
@@ -208,7 +243,8 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary:
             "Run on the thread's history; the run's messages are appended when it succeeds. " +
-            "`stream: true` answers SSE events as /v1/agents/{name}/stream; a busy thread is a 409 unless `onBusy` says otherwise",
+            "`stream: true` answers SSE events as /v1/agents/{name}/stream (each with its `id` in the run's log); a busy thread is a 409 unless `onBusy` says otherwise. " +
+            "`background: true` stores the run and answers 202 with it (or, with `stream`, SSE events a disconnect does not cancel)",
           parameters: [threadParam],
           requestBody: body(threadRunRequestSchema),
           responses: {
@@ -219,6 +255,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "text/event-stream": { schema: { type: "string" } },
               },
             },
+            202: json(storedRunSchema, "With `background: true`: the stored run"),
             ...runErrors,
           },
         },

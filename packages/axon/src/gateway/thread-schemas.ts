@@ -8,6 +8,12 @@ import { runResponseSchema } from "./response-schemas.js";
 
 const agentName = z.string().regex(/^[A-Za-z0-9_-]+$/, "an agent name");
 
+/** Where a background run's end is POSTed, signed (docs/threads.md "Webhooks"). */
+export const webhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .describe("POSTed the run's end, signed with `Axon-Signature: t=...,v1=...` (background runs only)");
+
 export const threadCreateSchema = z
   .strictObject({
     agent: agentName.optional().describe("The agent its runs use when they name none"),
@@ -21,6 +27,13 @@ export const threadRunRequestSchema = z
     prompt: z.string().min(1).describe("The user's message"),
     agent: agentName.optional().describe("The agent to run (default: the thread's)"),
     stream: z.boolean().default(false).describe("Answer with SSE events as /v1/agents/{name}/stream does"),
+    background: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Run without holding the connection: 202 with the run (GET /v1/runs/{runId}); with `stream`, SSE events that a disconnect does not cancel",
+      ),
+    webhook: webhookUrl.optional(),
     onBusy: z
       .enum(["reject", "enqueue", "interrupt"])
       .default("reject")

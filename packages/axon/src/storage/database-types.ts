@@ -44,9 +44,25 @@ export interface RunsTable {
   created_at: CreatedAt;
   started_at: Date | null;
   ended_at: Date | null;
+  /** Started with `background`: the caller did not hold a connection (src/runs/). */
+  background: ColumnType<boolean, boolean | undefined, boolean>;
+  /** JSON `{prompt, options}` a queued run is started again with after a restart. */
+  input: string | null;
+  /** JSON of the run's result once it succeeded (output, usage, messages). */
+  result: string | null;
+  /** Where its end is POSTed, signed (docs/threads.md "Webhooks"). */
+  webhook_url: string | null;
+  /** The process that runs it (or holds it queued); null once it ended. */
+  owner: string | null;
+  /** Refreshed by its owner while it lives: a stale one means that process died. */
+  heartbeat_at: Date | null;
+  /** Cancel asked on a replica that does not run it; its owner sees it at its next heartbeat. */
+  cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The AI SDK chat id a /v1/chat run answers, for `useChat({ resume: true })`. */
+  chat_id: string | null;
 }
 
-/** Every streamed event of a run, numbered, for resumable streams (a later step). */
+/** Every streamed event of a run, numbered from 1, for resumable streams (src/runs/run-event-log.ts). */
 export interface RunEventsTable {
   run_id: string;
   seq: number;

@@ -80,6 +80,41 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  // Background runs (their input, result, webhook, the process running them and its heartbeat,
+  // a cancel asked from another replica) and the chat a run answers (the AI SDK's resume).
+  "0002_background_runs": {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable("runs")
+        .addColumn("background", "boolean", (c) => c.notNull().defaultTo(false))
+        .addColumn("input", "text")
+        .addColumn("result", "text")
+        .addColumn("webhook_url", "text")
+        .addColumn("owner", "text")
+        .addColumn("heartbeat_at", "timestamptz")
+        .addColumn("cancel_requested", "boolean", (c) => c.notNull().defaultTo(false))
+        .addColumn("chat_id", "text")
+        .execute();
+      await db.schema.createIndex("runs_owner").on("runs").columns(["owner", "status"]).execute();
+      await db.schema.createIndex("runs_chat").on("runs").columns(["chat_id", "created_at"]).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex("runs_chat").execute();
+      await db.schema.dropIndex("runs_owner").execute();
+      for (const column of [
+        "chat_id",
+        "cancel_requested",
+        "heartbeat_at",
+        "owner",
+        "webhook_url",
+        "result",
+        "input",
+        "background",
+      ]) {
+        await db.schema.alterTable("runs").dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 /** Kysely's `MigrationProvider` over the migrations above (bundled in the package, no files to find). */

@@ -103,7 +103,15 @@ export class ThreadStore {
     return rows.map((row) => JSON.parse(row.message) as unknown);
   }
 
-  async startRun(run: { id: string; threadId: string; agent: string; onBusy: string }): Promise<void> {
+  /** A background run's row exists already (queued by `axon.runs`): it turns running. */
+  async startRun(run: {
+    id: string;
+    threadId: string;
+    agent: string;
+    onBusy: string;
+    owner: string | null;
+  }): Promise<void> {
+    const now = new Date();
     await this.db
       .insertInto("runs")
       .values({
@@ -112,8 +120,15 @@ export class ThreadStore {
         agent: run.agent,
         status: "running",
         on_busy: run.onBusy,
-        started_at: new Date(),
+        started_at: now,
+        owner: run.owner,
+        heartbeat_at: now,
       })
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({ status: "running", agent: run.agent, started_at: now, heartbeat_at: now }),
+      )
       .execute();
   }
 
@@ -127,6 +142,8 @@ export class ThreadStore {
     status: Exclude<RunStatus, "queued" | "running">;
     messages?: unknown[];
     error?: { code: string; message: string };
+    /** Kept for `GET /v1/runs/:id` (without `allMessages`: the thread holds them). */
+    result?: unknown;
   }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       if (end.messages && end.messages.length > 0) await append(trx, end.threadId, end.runId, end.messages);
@@ -136,6 +153,8 @@ export class ThreadStore {
           status: end.status,
           ended_at: new Date(),
           error: end.error ? JSON.stringify(end.error) : null,
+          result: end.result === undefined ? null : JSON.stringify(end.result),
+          owner: null,
         })
         .where("id", "=", end.runId)
         .execute();

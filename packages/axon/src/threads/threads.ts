@@ -7,6 +7,8 @@ import { isAxonError } from "../errors/axon-error.js";
 import { CancelledError, InvalidRequestError } from "../errors/worker-errors.js";
 import type { RunOptions } from "../run/run-options.js";
 import type { RunEvent, RunResult, RunStream } from "../run/run-types.js";
+import { errorFacts } from "../runs/run-errors.js";
+import type { EventRecorder } from "../runs/run-event-log.js";
 import type { Store } from "../storage/open-store.js";
 import { EventQueue } from "./event-queue.js";
 import { historyToUIMessages, type UIMessageView } from "./history-view.js";
@@ -35,6 +37,8 @@ export interface ThreadRunStream<T = unknown> extends RunStream<T> {
   readonly result: Promise<ThreadRunResult<T>>;
   /** Resolves when the run started (after any wait in the thread's queue); rejects when it was refused. */
   readonly ready: Promise<void>;
+  /** The number of an event in the run's event log (its SSE `id`); `"start"` for the start event. */
+  eventId(event: RunEvent<T> | "start"): number | undefined;
 }
 
 export interface Thread extends ThreadInfo {
@@ -77,7 +81,17 @@ export interface ThreadsHost {
 /** Thread ids: what fits a URL path segment and a log line as is. */
 export const THREAD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-export function createThreads(host: () => ThreadsHost, open: () => Promise<Store>): Threads {
+/** What `axon.runs` gives a thread's runs: who holds them, and their event log. */
+export interface ThreadRunLog {
+  owner: string;
+  recorder(runId: string): EventRecorder;
+}
+
+export function createThreads(
+  host: () => ThreadsHost,
+  open: () => Promise<Store>,
+  runLog?: ThreadRunLog,
+): Threads {
   let opened: Promise<{ store: Store; threads: ThreadStore }> | undefined;
   const store = async () => {
     opened ??= open().then((s) => ({ store: s, threads: new ThreadStore(s.db) }));
@@ -111,6 +125,8 @@ export function createThreads(host: () => ThreadsHost, open: () => Promise<Store
   ): ThreadRunStream<T> => {
     const { agent: agentOption, onBusy = "reject", signal: callerSignal, ...runOptions } = options;
     const runId = runOptions.runId ?? randomUUID();
+    const ids = new WeakMap<object, number>();
+    const startEvent = { type: "start", runId, threadId };
     const cancelled = new AbortController();
     let cancelInner = () => {};
     const queue = new EventQueue<RunEvent<T>>(() => cancel());
@@ -147,11 +163,18 @@ export function createThreads(host: () => ThreadsHost, open: () => Promise<Store
       const slot = await lanes.enter(threadId, onBusy, cancelled.signal);
       let text = "";
       let started = false;
+      let recorder: EventRecorder | undefined;
+      const record = (event: { type: string }) => {
+        const seq = recorder?.push(event.type, event);
+        if (seq !== undefined) ids.set(event, seq);
+      };
       try {
         if (cancelled.signal.aborted) throw cancelledBeforeStart(agent, runId);
         const history = await threads.history(threadId);
-        await threads.startRun({ id: runId, threadId, agent, onBusy });
+        await threads.startRun({ id: runId, threadId, agent, onBusy, owner: runLog?.owner ?? null });
         started = true;
+        recorder = runLog?.recorder(runId);
+        record(startEvent);
         const inner = host().stream(agent, prompt, {
           ...runOptions,
           runId,
@@ -167,12 +190,25 @@ export function createThreads(host: () => ThreadsHost, open: () => Promise<Store
         markReady();
         for await (const event of inner) {
           if (event.type === "text-delta") text += event.text;
-          if (event.type !== "result") queue.push(event);
+          if (event.type !== "result") {
+            record(event);
+            queue.push(event);
+          }
         }
         const done = await inner.result;
-        await threads.finishRun({ runId, threadId, status: "succeeded", messages: done.newMessages });
         const threadResult: ThreadRunResult<T> = { ...done, threadId };
-        queue.push({ type: "result", result: threadResult });
+        const resultEvent = { type: "result" as const, result: threadResult };
+        record(resultEvent);
+        // The log holds the whole stream before the run reads as ended (a resumed reader stops there).
+        await recorder?.flush();
+        await threads.finishRun({
+          runId,
+          threadId,
+          status: "succeeded",
+          messages: done.newMessages,
+          result: { ...threadResult, allMessages: undefined },
+        });
+        queue.push(resultEvent);
         return threadResult;
       } catch (error) {
         if (started) {
@@ -180,6 +216,8 @@ export function createThreads(host: () => ThreadsHost, open: () => Promise<Store
           const message = error instanceof Error ? error.message : String(error);
           const status = slot.interrupted ? "interrupted" : code === "cancelled" ? "cancelled" : "failed";
           const messages = slot.interrupted ? interruptedMessages(prompt, text) : undefined;
+          record({ type: "error", error: errorFacts(error) } as { type: string });
+          await recorder?.flush();
           await threads.finishRun({ runId, threadId, status, messages, error: { code, message } });
         }
         throw error;
@@ -195,7 +233,8 @@ export function createThreads(host: () => ThreadsHost, open: () => Promise<Store
       },
     );
     track(result);
-    return Object.assign(queue, { runId, result, ready, cancel }) as unknown as ThreadRunStream<T>;
+    const eventId = (event: RunEvent<T> | "start") => ids.get(event === "start" ? startEvent : event);
+    return Object.assign(queue, { runId, result, ready, cancel, eventId }) as unknown as ThreadRunStream<T>;
   };
 
   const track = (promise: Promise<unknown>) => {

@@ -84,6 +84,13 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
   if (otel) axon.on("worker-restarted", (event) => runMetrics.countRestart(event.agent));
+  // Open the store now: runs a dead gateway left are marked interrupted, its queued ones picked up.
+  await axon.runs.recover().catch((error: unknown) => {
+    writeLine(
+      io.stderr,
+      `axon: storage: ${error instanceof Error ? error.message : String(error)} (threads and stored runs fail until it opens)`,
+    );
+  });
   listening.attach(createGateway({ axon, token, corsOrigins: values.cors, trustClientHistory, approvalKey }));
   // The dashboard reads the token from the URL fragment (never sent to the server) and forgets it.
   const dashboard = token ? `${listening.url}/#token=${encodeURIComponent(token)}` : `${listening.url}/`;

@@ -6,6 +6,7 @@ import { HttpError } from "../http-error.js";
 import { readJsonBody } from "../read-json-body.js";
 import { runRequestSchema } from "../request-schemas.js";
 import { outcomeOf, secondsSince } from "../run-outcome.js";
+import { storedRunsAsHttp } from "./stored-run-errors.js";
 
 export function runRoutes(app: Hono, context: GatewayContext): void {
   app.post("/v1/agents/:name/run", async (c) => {
@@ -54,11 +55,15 @@ export function runRoutes(app: Hono, context: GatewayContext): void {
     }
   });
 
-  app.post("/v1/runs/:runId/cancel", (c) => {
+  app.post("/v1/runs/:runId/cancel", async (c) => {
     const runId = c.req.param("runId");
-    if (!context.axon.cancel(runId)) {
-      throw new HttpError(404, "run_not_found", `no run "${runId}" in flight or queued`, { runId });
+    if (context.axon.cancel(runId)) return c.json({ cancelled: true, runId });
+    // A stored run (background, or on a thread), here or on another replica sharing the store.
+    const runs = context.axon.runs;
+    if (runs?.isOpen() && runId.length <= 256) {
+      if (await storedRunsAsHttp(runs.cancel(runId))) return c.json({ cancelled: true, runId });
+      throw new HttpError(409, "run_ended", `run "${runId}" has ended`, { runId });
     }
-    return c.json({ cancelled: true, runId });
+    throw new HttpError(404, "run_not_found", `no run "${runId}" in flight or queued`, { runId });
   });
 }

@@ -9,6 +9,8 @@ import { HttpError, toErrorResponse } from "../http-error.js";
 import { openSse } from "../open-sse.js";
 import { readJsonBody } from "../read-json-body.js";
 import { threadCreateSchema, threadListQuerySchema, threadRunRequestSchema } from "../thread-schemas.js";
+import { storedRunsAsHttp as asStored } from "./stored-run-errors.js";
+import { followRun, storedRuns } from "./stored-run-routes.js";
 
 export function threadRoutes(app: Hono, context: GatewayContext): void {
   const threads = (): Threads => {
@@ -48,9 +50,22 @@ export function threadRoutes(app: Hono, context: GatewayContext): void {
       context.maxBodyBytes,
     );
     if (options.agent) requireAgent(context, options.agent);
+    const { background, webhook, ...runOptions } = options;
+    if (background) {
+      // Kept in the store, run without this connection: a disconnect does not cancel it.
+      const run = await asStored(storedRuns(context).start({ ...runOptions, prompt, threadId, webhook }));
+      if (stream) return followRun(c, context, run.id, 0);
+      c.header("Location", `/v1/runs/${run.id}`);
+      return c.json(run, 202);
+    }
+    if (webhook !== undefined) {
+      throw new HttpError(400, "invalid_request", "webhook: only with `background: true`", {
+        field: "webhook",
+      });
+    }
     if (!stream) {
       // The request's signal aborts when the client disconnects: the run is cancelled, the thread kept as it was.
-      const run = threads().stream(threadId, prompt, { ...options, signal: c.req.raw.signal });
+      const run = threads().stream(threadId, prompt, { ...runOptions, signal: c.req.raw.signal });
       const { output, usage, newMessages, allMessages, runId, model, pendingApprovals } = await asHttp(
         run.result,
       );
@@ -66,19 +81,30 @@ export function threadRoutes(app: Hono, context: GatewayContext): void {
         ...paused,
       });
     }
-    const run = threads().stream(threadId, prompt, options);
+    const run = threads().stream(threadId, prompt, runOptions);
     // Refused before it ran (unknown thread, busy, overloaded, bad option): an HTTP status, not a 200 stream.
     await asHttp(run.ready);
-    return openSse(c, { "X-Axon-Run-Id": run.runId }, async ({ signal, send }) => {
+    return openSse(c, { "X-Axon-Run-Id": run.runId }, async ({ signal, stream: sse }) => {
       signal.addEventListener("abort", () => run.cancel(), { once: true });
-      await send({ type: "start", runId: run.runId, threadId }, "start");
+      // Each event carries its number in the run's log as `id`: GET /v1/runs/{runId}/stream with
+      // Last-Event-ID replays what a watcher missed (this stream's run ends with its connection).
+      const send = async (data: { type: string }, id: number | undefined) => {
+        if (signal.aborted) return false;
+        try {
+          await sse.writeSSE({ data: JSON.stringify(data), event: data.type, id: id?.toString() });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await send({ type: "start", runId: run.runId, threadId } as { type: string }, run.eventId("start"));
       try {
         for await (const event of run) {
-          if (!(await send(event, event.type))) break;
+          if (!(await send(event, run.eventId(event)))) break;
         }
       } catch (error) {
         const { body } = toErrorResponse(toHttp(error));
-        await send({ type: "error", ...body }, "error");
+        await send({ type: "error", ...body } as { type: string }, undefined);
       }
     });
   });
