@@ -1,6 +1,7 @@
 // The tables `npm run bench` prints (and docs/benchmarks.md copies): one row per setup, then
 // lifecycle, then the ratios against the issue's targets.
 
+import { latencyRatios, latencyTable } from "./latency.mjs";
 import { fmt, markdownTable } from "./lib/table.mjs";
 import { ratios } from "./ratios.mjs";
 import { reloadTable } from "./reload.mjs";
@@ -62,17 +63,19 @@ export function report(results) {
       ["1,000 concurrent streams, 2 inst", heldText(results.held)],
     ],
   );
-  const ratioRows = ratios(results).map((r) => [
+  const ratioRows = [...ratios(results), ...latencyRatios(results.latency)].map((r) => [
     r.name,
     r.value === undefined ? "-" : `${fmt(r.value)}${r.unit}`,
     r.target,
     r.ok === undefined ? "not measured" : r.target === "(info)" ? "" : r.ok ? "met" : "MISSED",
   ]);
   const reload = reloadTable(results.reload);
+  const latency = latencyTable(results.latency);
   return [
     setups,
     lifecycle,
     ...(reload ? [reload] : []),
+    ...(latency ? [latency] : []),
     markdownTable(["ratio", "value", "target", ""], ratioRows),
   ].join("\n\n");
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startAxonSetups } from "./axon.mjs";
 import { startFramework } from "./framework.mjs";
+import { benchLatency } from "./latency.mjs";
 import { enableBytecodeCache } from "./lib/bytecode-cache.mjs";
 import { machine } from "./lib/machine.mjs";
 import { params } from "./lib/params.mjs";
@@ -31,7 +32,7 @@ const SETUPS = {
   remote: startRemoteHosts,
   tracing: startTracing,
 };
-const SECTIONS = [...Object.keys(SETUPS), "lifecycle", "reload"];
+const SECTIONS = [...Object.keys(SETUPS), "lifecycle", "reload", "latency"];
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -101,6 +102,10 @@ if (only.includes("lifecycle")) {
 if (only.includes("reload")) {
   log(" reload");
   results.reload = await benchReload(p, log);
+}
+if (only.includes("latency")) {
+  log(" latency-bound streams");
+  results.latency = await benchLatency(p, log);
 }
 results.seconds = (performance.now() - started) / 1000;
 results.machine.loadavgAfter = loadavg().map((x) => Number(x.toFixed(2)));
