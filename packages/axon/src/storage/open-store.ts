@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
+import { ConfigError } from "../errors/host-errors.js";
 import type { Database } from "./database-types.js";
 import { migrationProvider } from "./migrations.js";
 
@@ -38,7 +39,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.url) {
     pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
   } else {
-    if (!options.dir) throw new Error("openStore: `dir` or `url` is required");
+    if (!options.dir) {
+      throw new ConfigError({
+        message: "storage: give `dir` (the embedded store) or `url` (PostgreSQL)",
+        field: "storage",
+      });
+    }
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     embedded = await PGlite.create(options.dir);
     // One connection: PGlite is a single-session database inside this process.
