@@ -55,8 +55,15 @@ const threadBody = fc.record(
     onBusy: fc.oneof(fc.constantFrom("reject", "enqueue", "interrupt"), anyValue),
     metadata: fc.oneof(fc.dictionary(fc.string(), anyValue, { maxKeys: 3 }), anyValue),
     id: fc.oneof(fc.stringMatching(/^[\w-]{1,20}$/), anyValue),
+    background: fc.oneof(fc.boolean(), anyValue),
+    webhook: fc.oneof(fc.webUrl(), fc.constantFrom("file:///etc/passwd", "javascript:1"), anyValue),
   },
   { requiredKeys: [] },
+);
+// Stored runs: an id the fuzz's own background runs may hold, or any string.
+const runId = fc.oneof(
+  fc.stringMatching(/^[\w.:-]{1,20}$/),
+  fc.string({ maxLength: 30 }).map(encodeURIComponent),
 );
 const body = fc.oneof(
   runOptions.map((value) => JSON.stringify(value)),
@@ -81,10 +88,16 @@ const request = fc.record({
     fc.constantFrom("/v1/threads", "/v1/threads?limit=2", "/v1/threads?limit=-1", "/v1/threads?cursor=x"),
     threadId.map((id) => `/v1/threads/${id}`),
     threadId.map((id) => `/v1/threads/${id}/runs`),
+    // Background runs and their stored state and event stream.
+    agent.map((a) => `/v1/agents/${a}/runs`),
+    runId.map((id) => `/v1/runs/${id}`),
+    runId.map((id) => `/v1/runs/${id}/stream`),
+    runId.map((id) => `/v1/runs/${id}/stream?lastEventId=${encodeURIComponent(id)}`),
     fc.constantFrom("/healthz", "/v1/agents", "/metrics", "/openapi.json"),
     fc.webPath(),
   ),
   contentType: fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", ""),
+  lastEventId: fc.option(fc.oneof(fc.stringMatching(/^[\x20-\x7e]{0,12}$/), fc.nat().map(String))),
   body,
 });
 
@@ -107,13 +120,15 @@ describe("the gateway under a property-based fuzz", () => {
     const undocumented: string[] = [];
     try {
       await fc.assert(
-        fc.asyncProperty(request, async ({ method, path, contentType, body: payload }) => {
+        fc.asyncProperty(request, async ({ method, path, contentType, lastEventId, body: payload }) => {
           // A restart is a real action, not input handling: the hostile tests cover it.
           if (path.endsWith("/restart") || path.startsWith("/v1/events")) return;
           const headers: Record<string, string> = contentType ? { "content-type": contentType } : {};
+          if (lastEventId !== null) headers["last-event-id"] = lastEventId;
           const response = await gateway.send(method, path, payload, headers);
           const text = await response.text();
-          if (response.status === 200) return;
+          // 202: a background run, stored and started.
+          if (response.status === 200 || response.status === 202) return;
           let code: string | undefined;
           try {
             code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;

@@ -84,6 +84,8 @@ const clientErrorCodes = [
   "thread_not_found",
   "thread_busy",
   "thread_exists",
+  "run_ended",
+  "webhook_unsigned",
   "usage_limit_exceeded",
   "overloaded",
   "cancelled",

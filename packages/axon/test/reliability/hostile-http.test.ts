@@ -11,6 +11,9 @@ import { documentedStatus, type HostileGateway, startHostileGateway } from "./ho
 let gateway: HostileGateway;
 beforeAll(async () => {
   gateway = await startHostileGateway();
+  // Opens the store before any request: a keep-alive connection left idle while it opens could be
+  // closed by the server just as the next request reuses it.
+  await gateway.axon.threads.create({ id: "hostile-runs", agent: "echo" });
 }, STARTUP_TIMEOUT_MS);
 afterAll(() => gateway?.close());
 
@@ -170,6 +173,73 @@ describe("POST /v1/agents/:name/chat", () => {
       "invalid_request",
     );
     await errorOf(await gateway.send("POST", "/v1/agents/echo/chat", "{nope"), "invalid_request");
+  });
+});
+
+describe("the stored run routes", () => {
+  it("answers invalid_request to a background run's bad body, and webhook_unsigned without a secret", async () => {
+    for (const body of [
+      "{nope",
+      json({}),
+      json({ prompt: "" }),
+      json({ prompt: 1 }),
+      json({ prompt: "x", stream: "yes" }),
+      json({ prompt: "x", promt: "y" }),
+      json({ prompt: "x", webhook: "javascript:alert(1)" }),
+      json({ prompt: "x", webhook: "file:///etc/passwd" }),
+      json({ prompt: "x", webhook: `http://${"a".repeat(3000)}.example` }),
+      json({ prompt: "x", runId: "" }),
+    ]) {
+      await errorOf(await gateway.send("POST", "/v1/agents/echo/runs", body), "invalid_request");
+    }
+    const hook = json({ prompt: "x", webhook: "http://127.0.0.1:9/hook" });
+    const unsigned = await errorOf(
+      await gateway.send("POST", "/v1/agents/echo/runs", hook),
+      "webhook_unsigned",
+    );
+    expect(unsigned.field).toBe("webhook");
+    await errorOf(
+      await gateway.send("POST", "/v1/agents/%60id%60/runs", json({ prompt: "x" })),
+      "agent_not_found",
+    );
+  });
+
+  it("answers invalid_request to a webhook on a thread run that is not in the background, and to a run id in use", async () => {
+    const webhook = json({ prompt: "x", webhook: "http://127.0.0.1:9/hook" });
+    await errorOf(await gateway.send("POST", "/v1/threads/hostile-runs/runs", webhook), "invalid_request");
+    const body = json({ prompt: "x", runId: "hostile-run-1" });
+    expect((await gateway.send("POST", "/v1/agents/echo/runs", body)).status).toBe(202);
+    await errorOf(await gateway.send("POST", "/v1/agents/echo/runs", body), "invalid_request");
+  });
+
+  it("answers run_not_found for a read, stream or cancel of an unknown or hostile run id", async () => {
+    for (const id of ["nope", "%24(id)", "a%3Bb", "'%3B%20drop%20table%20runs%3B%20--", "x".repeat(500)]) {
+      await errorOf(await gateway.send("GET", `/v1/runs/${id}`), "run_not_found");
+      await errorOf(await gateway.send("GET", `/v1/runs/${id}/stream`), "run_not_found");
+      await errorOf(await gateway.send("POST", `/v1/runs/${id}/cancel`), "run_not_found");
+    }
+  });
+
+  it("answers invalid_request to a Last-Event-ID that is not an event number", async () => {
+    const run = (await (
+      await gateway.send("POST", "/v1/agents/echo/runs", json({ prompt: "x" }))
+    ).json()) as { id: string };
+    for (const id of ["-1", "1e3", "99999999999", "abc", "1,2", "0x10"]) {
+      const response = await gateway.send("GET", `/v1/runs/${run.id}/stream`, undefined, {
+        "last-event-id": id,
+      });
+      await errorOf(response, "invalid_request");
+      await errorOf(
+        await gateway.send("GET", `/v1/runs/${run.id}/stream?lastEventId=${encodeURIComponent(id)}`),
+        "invalid_request",
+      );
+    }
+    // A number past the end is no error: the stream ends with the run, empty.
+    const past = await gateway.send("GET", `/v1/runs/${run.id}/stream`, undefined, {
+      "last-event-id": "999",
+    });
+    expect(past.status).toBe(200);
+    await past.text();
   });
 });
 
