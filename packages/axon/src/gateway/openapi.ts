@@ -147,6 +147,24 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      "/v1/agents/{name}/chat/{chatId}/stream": {
+        get: {
+          summary:
+            "Resume a resumable chat's answer (`useChat({ resume: true })`: DefaultChatTransport's reconnect); 204 when the chat has no run in progress",
+          parameters: [
+            agentParam,
+            { name: "chatId", in: "path", required: true, schema: { type: "string" } },
+            { name: "Last-Event-ID", in: "header", schema: { type: "string", pattern: "^\\d{1,10}$" } },
+          ],
+          responses: {
+            200: sse(
+              "The run's UI message chunks from the first (or after Last-Event-ID), then `data: [DONE]`",
+            ),
+            204: { description: "No run of this chat in progress" },
+            ...errors(400, 401, 404),
+          },
+        },
+      },
       "/v1/agents/{name}/restart": {
         post: {
           summary: "Restart the agent's workers",

@@ -77,6 +77,12 @@ export const chatRequestSchema = z
     messages: z.array(uiMessageSchema).min(1).describe("The whole conversation, ending with a user message"),
     trigger: z.enum(["submit-message", "regenerate-message"]).optional(),
     messageId: z.string().optional(),
+    resumable: z
+      .boolean()
+      .optional()
+      .describe(
+        "Keep the run going when the connection drops, its chunks stored, so that `useChat({ resume: true })` picks it up again (GET /v1/agents/{name}/chat/{id}/stream); needs `id`",
+      ),
     ...runOptionsShape,
   })
   .meta({ id: "ChatRequest" });

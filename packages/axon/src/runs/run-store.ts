@@ -67,6 +67,30 @@ export class RunStore {
       .execute();
   }
 
+  /** A run its caller runs itself (the chat endpoint), stored running. */
+  async insertRunning(run: {
+    id: string;
+    agent: string;
+    owner: string;
+    chatId: string | null;
+  }): Promise<void> {
+    const now = new Date();
+    await this.db
+      .insertInto("runs")
+      .values({
+        id: run.id,
+        thread_id: null,
+        agent: run.agent,
+        status: "running",
+        background: true,
+        owner: run.owner,
+        heartbeat_at: now,
+        started_at: now,
+        chat_id: run.chatId,
+      })
+      .execute();
+  }
+
   async exists(id: string): Promise<boolean> {
     const row = await this.db.selectFrom("runs").select("id").where("id", "=", id).executeTakeFirst();
     return row !== undefined;

@@ -18,7 +18,7 @@ import { ago, type EndStatus, type RunInfo, RunStore, type StoredEvent } from ".
 import { deliverWebhook } from "./run-webhook.js";
 import type { RunsConfig } from "./runs-schema.js";
 
-export type { RunInfo, StoredEvent } from "./run-store.js";
+export type { EndStatus, RunInfo, StoredEvent } from "./run-store.js";
 
 /** What a stored run takes: a run's options (JSON only: it may be started again elsewhere). */
 export interface StartRunOptions
@@ -50,6 +50,11 @@ export interface Runs {
   ): Promise<AsyncIterable<StoredEvent>>;
   /** The run that answers this chat and has not ended, if any. */
   activeChatRun(chatId: string): Promise<string | undefined>;
+  /**
+   * Stores a run its caller runs itself (the chat endpoint: a resumable chat), for its events to
+   * be recorded and read as any stored run's; `end` flushes them and ends it.
+   */
+  begin(run: { runId: string; agent: string; chatId?: string }): Promise<StoredRunHandle>;
   /** The recorder of a run's events (thread runs stream through it). */
   recorder(runId: string): EventRecorder;
   /**
@@ -63,6 +68,11 @@ export interface Runs {
   readonly owner: string;
   /** Waits for the runs in flight here and their webhooks (cut after `graceMs`), stops the heartbeat. */
   close(): Promise<void>;
+}
+
+export interface StoredRunHandle {
+  push(type: string, data: unknown): number;
+  end(status: EndStatus, error?: { code: string; message: string }): Promise<void>;
 }
 
 export interface RunsHost {
@@ -278,6 +288,20 @@ export function createRuns(
     },
     async activeChatRun(chatId) {
       return (await runs()).activeChatRun(chatId);
+    },
+    async begin(run) {
+      const s = await runs();
+      await s.insertRunning({ id: run.runId, agent: run.agent, owner, chatId: run.chatId ?? null });
+      const recorder = log.recorder(run.runId);
+      local.set(run.runId, () => host().cancel(run.runId));
+      return {
+        push: (type, data) => recorder.push(type, data),
+        async end(status, error) {
+          local.delete(run.runId);
+          await recorder.flush();
+          await s.finish(run.runId, { status, error });
+        },
+      };
     },
     recorder: (runId) => log.recorder(runId),
     isOpen: () => runStore !== undefined,

@@ -3,7 +3,7 @@
 // GET /v1/runs/:runId reads it, GET /v1/runs/:runId/stream follows its numbered events after
 // `Last-Event-ID`, from any replica sharing the store. Cancel is in run-routes.ts.
 import type { Context, Hono } from "hono";
-import type { Runs } from "../../runs/runs.js";
+import type { Runs, StoredEvent } from "../../runs/runs.js";
 import { type GatewayContext, requireAgent } from "../gateway-context.js";
 import { HttpError } from "../http-error.js";
 import { openSse } from "../open-sse.js";
@@ -32,20 +32,21 @@ export function storedRunRoutes(app: Hono, context: GatewayContext): void {
 
   app.get("/v1/runs/:runId/stream", async (c) => {
     const runId = runIdOf(c);
-    // EventSource sends the header on its own reconnects; the query parameter is for a first connect.
-    const raw = c.req.header("last-event-id") ?? c.req.query("lastEventId");
-    let after = 0;
-    if (raw !== undefined && raw !== "") {
-      const parsed = lastEventIdSchema.safeParse(raw.trim());
-      if (!parsed.success) {
-        throw new HttpError(400, "invalid_request", "Last-Event-ID: the id of an event of this stream", {
-          field: "Last-Event-ID",
-        });
-      }
-      after = Number(parsed.data);
-    }
-    return followRun(c, context, runId, after);
+    return followRun(c, context, runId, lastEventId(c));
   });
+}
+
+/** `Last-Event-ID` (EventSource sends it on its own reconnects) or `?lastEventId=` (a first connect); 0: from the start. */
+export function lastEventId(c: Context): number {
+  const raw = c.req.header("last-event-id") ?? c.req.query("lastEventId");
+  if (raw === undefined || raw === "") return 0;
+  const parsed = lastEventIdSchema.safeParse(raw.trim());
+  if (!parsed.success) {
+    throw new HttpError(400, "invalid_request", "Last-Event-ID: the id of an event of this stream", {
+      field: "Last-Event-ID",
+    });
+  }
+  return Number(parsed.data);
 }
 
 export function storedRuns(context: GatewayContext): Runs {
@@ -60,15 +61,27 @@ function runIdOf(c: Context): string {
   return runId;
 }
 
+/** How a stored event goes out: named by its type, its data JSON (the chat's chunks are written as they are). */
+export type EventFormat = (event: StoredEvent) => { event?: string; data: string };
+
+const namedJson: EventFormat = (event) => ({ event: event.type, data: JSON.stringify(event.data) });
+
 /** SSE of a stored run's events after `after`, each with its number as `id`, until the run ended. */
-export async function followRun(c: Context, context: GatewayContext, runId: string, after: number) {
+export async function followRun(
+  c: Context,
+  context: GatewayContext,
+  runId: string,
+  after: number,
+  format: EventFormat = namedJson,
+  headers: Record<string, string> = {},
+) {
   const gone = new AbortController();
   const events = await asHttp(storedRuns(context).events(runId, { after, signal: gone.signal }));
-  return openSse(c, { "X-Axon-Run-Id": runId }, async ({ stream, signal }) => {
+  return openSse(c, { ...headers, "X-Axon-Run-Id": runId }, async ({ stream, signal }) => {
     signal.addEventListener("abort", () => gone.abort(), { once: true });
     try {
       for await (const event of events) {
-        await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event.data) });
+        await stream.writeSSE({ id: String(event.seq), ...format(event) });
       }
     } catch {
       // the client went away, or the store did: the client reconnects with its Last-Event-ID
