@@ -318,6 +318,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
       );
       // The pools stay up while draining: a run in flight still needs them for its retries and
       // for the round trips after its host tools. `begin` refuses new runs from here on.
+      runs.drain(); // stored runs still queued here go back to the store, for the next process
       drain ??= drainRuns(active);
       drain.cutAfter(graceMs);
       const runsEnded = drain.done;

@@ -36,9 +36,9 @@ export const threadRunRequestSchema = z
     webhook: webhookUrl.optional(),
     onBusy: z
       .enum(["reject", "enqueue", "interrupt"])
-      .default("reject")
+      .optional()
       .describe(
-        "While another run of the thread runs: 409, wait behind it, or interrupt it (docs/threads.md)",
+        "While another run of the thread runs: 409, wait behind it, or interrupt it (docs/threads.md). Default: `reject`; `enqueue` for a background run",
       ),
     ...runOptionsShape,
   })

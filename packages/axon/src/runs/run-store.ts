@@ -211,7 +211,7 @@ export class RunStore {
         .selectFrom("runs")
         .select(["id", "agent", "thread_id", "input", "cancel_requested"])
         .where("status", "=", "queued")
-        .where("owner", "!=", owner)
+        .where((eb) => eb.or([eb("owner", "is", null), eb("owner", "!=", owner)]))
         .where((eb) => eb.or([eb("heartbeat_at", "is", null), eb("heartbeat_at", "<", staleBefore)]))
         .orderBy("created_at")
         .limit(1)
@@ -227,6 +227,16 @@ export class RunStore {
       const input: RunInput = row.input ? (JSON.parse(row.input) as RunInput) : { prompt: "", options: {} };
       return { id: row.id, agent: row.agent, threadId: row.thread_id, input };
     });
+  }
+
+  /** Gives a queued run back (this process stops): the next process to look picks it up. */
+  async releaseQueued(id: string): Promise<void> {
+    await this.db
+      .updateTable("runs")
+      .set({ owner: null, heartbeat_at: null })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .execute();
   }
 
   async appendEvents(runId: string, events: StoredEvent[]): Promise<void> {

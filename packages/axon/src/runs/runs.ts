@@ -14,7 +14,7 @@ import type { Store } from "../storage/open-store.js";
 import type { OnBusy, Threads } from "../threads/threads.js";
 import { errorFacts, RunError } from "./run-errors.js";
 import { type EventRecorder, RunEventLog } from "./run-event-log.js";
-import { ago, type EndStatus, type RunInfo, RunStore, type StoredEvent } from "./run-store.js";
+import { ago, type EndStatus, isEnded, type RunInfo, RunStore, type StoredEvent } from "./run-store.js";
 import { deliverWebhook } from "./run-webhook.js";
 import type { RunsConfig } from "./runs-schema.js";
 
@@ -66,7 +66,12 @@ export interface Runs {
   isOpen(): boolean;
   /** The process id written as `owner` on the runs it holds. */
   readonly owner: string;
-  /** Waits for the runs in flight here and their webhooks (cut after `graceMs`), stops the heartbeat. */
+  /**
+   * This process stops: runs still queued here are given back to the store (picked up by the next
+   * process that looks) rather than started; running ones go on (Axon drains them).
+   */
+  drain(): void;
+  /** Waits for the runs in flight here and their webhooks (a few seconds at most), stops the heartbeat. */
   close(): Promise<void>;
 }
 
@@ -97,6 +102,9 @@ export function createRuns(
   const log = new RunEventLog(runs, { maxEventsPerRun: config.maxEventsPerRun });
   const secret = config.webhookSecret ?? (process.env.AXON_WEBHOOK_SECRET || undefined);
   const local = new Map<string, () => void>();
+  /** Stored runs of this process that wait their turn (queued on a thread), by id: cancels the wait. */
+  const waiting = new Map<string, () => void>();
+  let draining = false;
   const inFlight = new Set<Promise<unknown>>();
   const closing = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -119,7 +127,7 @@ export function createRuns(
         const s = await runs();
         const url = await s.webhookOf(runId);
         const run = await s.get(runId);
-        if (!url || !run) return;
+        if (!url || !run || !isEnded(run.status)) return; // given back queued: its end comes later
         await deliverWebhook({
           url,
           secret,
@@ -151,12 +159,30 @@ export function createRuns(
           runId: run.id,
         });
         local.set(run.id, () => stream.cancel());
+        waiting.set(run.id, () => stream.cancel());
+        let started = false;
+        stream.ready.then(
+          () => {
+            started = true;
+            waiting.delete(run.id);
+          },
+          () => waiting.delete(run.id),
+        );
+        if (draining) stream.cancel();
         try {
           await stream.result;
         } catch (error) {
+          if (draining && !started) {
+            await s.releaseQueued(run.id);
+            return;
+          }
           // Refused before it ran (busy, unknown thread): the thread never made its row run.
           await s.finish(run.id, { status: statusOf(error), error: errorFacts(error) });
         }
+        return;
+      }
+      if (draining) {
+        await s.releaseQueued(run.id);
         return;
       }
       const recorder = log.recorder(run.id);
@@ -308,7 +334,12 @@ export function createRuns(
     async recover() {
       if (storeExists()) await store();
     },
+    drain() {
+      draining = true;
+      for (const cancel of waiting.values()) cancel();
+    },
     async close() {
+      draining = true;
       // Runs have ended (Axon drained them); a webhook still retrying gets a few seconds more.
       await Promise.race([
         Promise.all(inFlight),
