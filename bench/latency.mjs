@@ -13,13 +13,13 @@ const SLOW_AGENT = "examples.agents.slow_tokens:agent";
 /** The p99 added inter-token delay a setup may reach and still count as holding the load. */
 export const HOLD_P99_MS = 10;
 // A setup far over the bound at one level is not driven higher (it would only slow the run).
-const GIVE_UP_P99_MS = 100;
+const GIVE_UP_P99_MS = 300;
 
 /** @returns {Promise<object>} the `latency` section of results/latest.json */
 export async function benchLatency(p, log) {
   // The issue's ladder is 100 to 2,000 streams; on 2 shared cores the knee is far lower, so the
-  // ladder starts at 25 and stops at 400 (a full run of this section takes a few minutes).
-  const ladder = p.quick ? [25, 50, 100, 200] : [25, 50, 100, 200, 400];
+  // ladder starts at 10 and stops at 400 (a full run of this section takes a few minutes).
+  const ladder = p.quick ? [10, 25, 50, 100] : [10, 25, 50, 100, 200, 400];
   const rounds = p.quick ? 1 : 2;
   const streams = p.quick ? 2 : 3;
   const setups = await startSetups();
@@ -44,11 +44,13 @@ export async function benchLatency(p, log) {
   const setupsOut = {};
   for (const s of setups) {
     const levels = Object.fromEntries(Object.entries(samples[s.id]).map(([c, runs]) => [c, summary(runs)]));
-    const held = ladder.filter((c) => levels[c] && levels[c].p99AddedMs <= HOLD_P99_MS);
+    const held = (key) => ladder.filter((c) => levels[c] && levels[c][key] <= HOLD_P99_MS);
     setupsOut[s.id] = {
       label: s.label,
       processes: s.processes,
-      heldStreams: highestRun(ladder, held),
+      heldStreams: highestRun(ladder, held("p99AddedMs")),
+      // The same at p90: on a shared machine outside load alone can push a p99 over 10 ms.
+      heldStreamsP90: highestRun(ladder, held("p90AddedMs")),
       levels,
     };
   }
@@ -136,6 +138,7 @@ function summary(runs = []) {
   const rss = runs.map((r) => r.hostRssDeltaMiB).filter((v) => v !== undefined);
   return {
     p50AddedMs: percentile(gaps, 0.5),
+    p90AddedMs: percentile(gaps, 0.9),
     p99AddedMs: percentile(gaps, 0.99),
     firstP50Ms: percentile(firsts, 0.5),
     firstP99Ms: percentile(firsts, 0.99),
@@ -153,12 +156,13 @@ export function latencyTable(latency) {
   const rows = Object.values(latency.setups).flatMap((s) =>
     latency.ladder.map((c) => {
       const l = s.levels[c];
-      if (!l) return [s.label, s.processes, c, "skipped", "", "", "", "", "", "", ""];
+      if (!l) return [s.label, s.processes, c, "skipped", "", "", "", "", "", "", "", ""];
       return [
         s.label,
         s.processes,
         c,
         fmt(l.p50AddedMs),
+        fmt(l.p90AddedMs),
         fmt(l.p99AddedMs),
         fmt(l.firstP50Ms),
         fmt(l.firstP99Ms),
@@ -169,17 +173,35 @@ export function latencyTable(latency) {
       ];
     }),
   );
-  const held = Object.values(latency.setups).map((s) => [s.label, s.processes, s.heldStreams]);
+  // Host RSS at the highest level measured: at low levels the host's heap growth is mostly noise.
+  const top = (s) => s.levels[latency.ladder.filter((c) => s.levels[c]).at(-1)];
+  const held = Object.values(latency.setups).map((s) => [
+    s.label,
+    s.processes,
+    s.heldStreams,
+    s.heldStreamsP90,
+    top(s)?.hostRssMiBPer1000 === undefined ? "" : fmt(top(s).hostRssMiBPer1000),
+  ]);
   return [
     markdownTable(
       [
-        ...["latency-bound (40 tokens 25 ms apart)", "procs", "streams", "added p50 ms", "added p99 ms"],
+        ...["latency-bound (40 tokens 25 ms apart)", "procs", "streams", "added p50 ms", "added p90 ms"],
+        "added p99 ms",
         ...["1st token p50 ms", "1st token p99 ms", "Node CPU ms/token", "Python CPU ms/token"],
         ...["host RSS MiB /1,000 streams", "errors"],
       ],
       rows,
     ),
-    markdownTable([`most streams held at p99 added <= ${HOLD_P99_MS} ms`, "procs", "streams"], held),
+    markdownTable(
+      [
+        `most streams held, added <= ${HOLD_P99_MS} ms at`,
+        "procs",
+        "p99",
+        "p90 (load-tolerant)",
+        "host RSS MiB /1,000 (top level)",
+      ],
+      held,
+    ),
   ].join("\n\n");
 }
 
@@ -208,9 +230,18 @@ export function latencyRatios(latency) {
         (v) => v >= 1,
       ),
     ),
+    ...[1, 2].map((n) =>
+      row(
+        `streams held (p90 added <= ${HOLD_P99_MS} ms), Axon ${n} inst / ${n} x in-process`,
+        s[`axon.${n}`] && inproc ? s[`axon.${n}`].heldStreamsP90 / (n * inproc.heldStreamsP90) : undefined,
+        "x",
+        "(info)",
+        () => true,
+      ),
+    ),
     ...[1, 2].flatMap((n) =>
       latency.ladder
-        .slice(0, 2)
+        .slice(1, 3)
         .map((c) =>
           row(
             `first-token p99 @${c} streams, Axon ${n} inst / in-process`,

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// A/B of two worker sources, side by side in one run: `node bench/ab-worker.mjs <before src>`
+// starts `python -m axon_worker` twice, once with <before src> (e.g. a `git worktree` of an older
+// commit's python/src) first on PYTHONPATH and once with this checkout's, and drives both with the
+// bare grpc-js client in interleaved rounds: 33-event echo streams at 64 in flight (or unary runs
+// with --op run). Prints the medians over rounds: streams/s, events/s, CPU per event (Node, Python).
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { drive } from "./lib/drive.mjs";
+import { bareClients } from "./lib/grpc-client.mjs";
+import { STREAM_PROMPT, UNARY_PROMPT } from "./lib/params.mjs";
+import { socketDir, startWorker, stopPython } from "./lib/python.mjs";
+import { median } from "./lib/stats.mjs";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rounds: { type: "string", default: "6" }, op: { type: "string", default: "stream" } },
+});
+if (positionals.length !== 1) {
+  console.error("usage: node bench/ab-worker.mjs <before python/src> [--rounds 6] [--op stream|run]");
+  process.exit(2);
+}
+const sockets = socketDir();
+const start = async (name, pythonPath) => {
+  const saved = process.env.PYTHONPATH;
+  if (pythonPath) process.env.PYTHONPATH = pythonPath;
+  try {
+    const address = `unix:${join(sockets.dir, `${name}.sock`)}`;
+    const { child } = await startWorker("examples.agents.echo:agent", address);
+    return { name, child, client: bareClients([address]) };
+  } finally {
+    if (saved === undefined) delete process.env.PYTHONPATH;
+    else process.env.PYTHONPATH = saved;
+  }
+};
+const setups = [await start("before", positionals[0]), await start("after")];
+const op = (s) =>
+  values.op === "run"
+    ? s.client.run({ agent: "echo", prompt: UNARY_PROMPT })
+    : s.client.stream({ agent: "echo", prompt: STREAM_PROMPT });
+const results = Object.fromEntries(setups.map((s) => [s.name, []]));
+try {
+  for (const s of setups) await drive(() => op(s), { total: 100, concurrency: 16 });
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const s of round % 2 ? [...setups].reverse() : setups) {
+      const r = await drive(() => op(s), {
+        total: 600,
+        concurrency: 64,
+        maxSeconds: 6,
+        pids: () => [s.child.pid],
+      });
+      results[s.name].push({
+        perSec: r.perSec,
+        itemsPerSec: r.items / r.seconds,
+        nodeMsPerItem: (r.cpu.hostMs * r.ops) / r.items,
+        pythonMsPerItem: (r.cpu.pythonMs * r.ops) / r.items,
+      });
+    }
+  }
+} finally {
+  for (const s of setups) {
+    s.client.close();
+    await stopPython(s.child);
+  }
+  sockets.remove();
+}
+for (const [name, rows] of Object.entries(results)) {
+  const m = (key) => Number(median(rows.map((row) => row[key])).toPrecision(3));
+  console.log(
+    `${name}: ${m("perSec")} ${values.op}s/s, ${m("itemsPerSec")} events/s, CPU per event ` +
+      `Node ${m("nodeMsPerItem")} ms + Python ${m("pythonMsPerItem")} ms`,
+  );
+}
