@@ -103,16 +103,16 @@ export class ThreadStore {
     return rows.map((row) => JSON.parse(row.message) as unknown);
   }
 
-  /** A background run's row exists already (queued by `axon.runs`): it turns running. */
+  /** A background run's row exists already (queued by `axon.runs`): it turns running. False: the id is another run's. */
   async startRun(run: {
     id: string;
     threadId: string;
     agent: string;
     onBusy: string;
     owner: string | null;
-  }): Promise<void> {
+  }): Promise<boolean> {
     const now = new Date();
-    await this.db
+    const row = await this.db
       .insertInto("runs")
       .values({
         id: run.id,
@@ -124,12 +124,17 @@ export class ThreadStore {
         owner: run.owner,
         heartbeat_at: now,
       })
+      // Only a queued row of this thread is this run's own: any other run id in use is refused.
       .onConflict((oc) =>
         oc
           .column("id")
-          .doUpdateSet({ status: "running", agent: run.agent, started_at: now, heartbeat_at: now }),
+          .doUpdateSet({ status: "running", agent: run.agent, started_at: now, heartbeat_at: now })
+          .where("runs.status", "=", "queued")
+          .where("runs.thread_id", "=", run.threadId),
       )
-      .execute();
+      .returning("id")
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /**

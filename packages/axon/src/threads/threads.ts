@@ -171,7 +171,9 @@ export function createThreads(
       try {
         if (cancelled.signal.aborted) throw cancelledBeforeStart(agent, runId);
         const history = await threads.history(threadId);
-        await threads.startRun({ id: runId, threadId, agent, onBusy, owner: runLog?.owner ?? null });
+        if (!(await threads.startRun({ id: runId, threadId, agent, onBusy, owner: runLog?.owner ?? null }))) {
+          throw new InvalidRequestError({ message: `a run "${runId}" exists already`, field: "runId" });
+        }
         started = true;
         recorder = runLog?.recorder(runId);
         record(startEvent);

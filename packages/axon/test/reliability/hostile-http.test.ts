@@ -210,6 +210,11 @@ describe("the stored run routes", () => {
     const body = json({ prompt: "x", runId: "hostile-run-1" });
     expect((await gateway.send("POST", "/v1/agents/echo/runs", body)).status).toBe(202);
     await errorOf(await gateway.send("POST", "/v1/agents/echo/runs", body), "invalid_request");
+    // A thread run may not take over another run's row either.
+    await errorOf(await gateway.send("POST", "/v1/threads/hostile-runs/runs", body), "invalid_request");
+    const streamed = json({ prompt: "x", runId: "hostile-run-1", stream: true });
+    await errorOf(await gateway.send("POST", "/v1/threads/hostile-runs/runs", streamed), "invalid_request");
+    expect((await gateway.axon.runs.get("hostile-run-1")).threadId).toBeNull();
   });
 
   it("answers run_not_found for a read, stream or cancel of an unknown or hostile run id", async () => {
