@@ -205,7 +205,10 @@ export class RunStore {
   async claimOrphanQueued(
     staleBefore: Date,
     owner: string,
-  ): Promise<{ id: string; agent: string; threadId: string | null; input: RunInput } | undefined> {
+  ): Promise<
+    | { id: string; agent: string; threadId: string | null; input: RunInput; cancelRequested: boolean }
+    | undefined
+  > {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom("runs")
@@ -225,7 +228,13 @@ export class RunStore {
         .where("id", "=", row.id)
         .execute();
       const input: RunInput = row.input ? (JSON.parse(row.input) as RunInput) : { prompt: "", options: {} };
-      return { id: row.id, agent: row.agent, threadId: row.thread_id, input };
+      return {
+        id: row.id,
+        agent: row.agent,
+        threadId: row.thread_id,
+        input,
+        cancelRequested: row.cancel_requested,
+      };
     });
   }
 

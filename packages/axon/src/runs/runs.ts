@@ -224,6 +224,12 @@ export function createRuns(
     for (;;) {
       const claimed = await s.claimOrphanQueued(staleBefore, owner);
       if (!claimed) break;
+      if (claimed.cancelRequested) {
+        // Cancelled while nobody held it: it ends here, never run.
+        const error = { code: "cancelled", message: "the run was cancelled while queued" };
+        if (await s.finish(claimed.id, { status: "cancelled", error })) notify(claimed.id);
+        continue;
+      }
       execute({
         id: claimed.id,
         agent: claimed.agent,

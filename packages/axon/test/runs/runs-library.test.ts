@@ -3,6 +3,8 @@
 // queued back to the store, for the next process to pick up and run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Axon, isRunError } from "../../src/index.js";
+import { RunStore } from "../../src/runs/run-store.js";
+import { openStore } from "../../src/storage/open-store.js";
 import { eventually } from "../gateway/serve-process.js";
 import { STARTUP_TIMEOUT_MS, startAxon } from "../helpers/start-axon.js";
 import { openTestStore, storeKinds, type TestStore } from "../threads/thread-stores.js";
@@ -49,17 +51,28 @@ describe.each(storeKinds)("axon.runs on the %s store", (kind) => {
       const running = await axon.runs.start({ threadId: thread.id, prompt: "sleep 1" });
       await eventually(async () => (await axon?.runs.get(running.id))?.status === "running");
       const queued = await axon.runs.start({ threadId: thread.id, prompt: "turns" });
+      const dropped = await axon.runs.start({ threadId: thread.id, prompt: "turns" });
       expect(queued.status).toBe("queued");
       await axon.close({ graceMs: 10_000 });
       axon = undefined;
+      // Cancelled while no process holds it: it ends cancelled, never run.
+      const raw = await openStore(storeOptions(store));
+      expect(await new RunStore(raw.db).requestCancel(dropped.id)).toBe(true);
+      await raw.close();
 
       axon = await start();
       await axon.runs.recover();
       expect((await axon.runs.get(running.id)).status).toBe("succeeded");
       await eventually(async () => (await axon?.runs.get(queued.id))?.status === "succeeded", 30_000);
       expect((await axon.runs.get(queued.id)).result).toMatchObject({ output: "2" });
+      expect(await axon.runs.get(dropped.id)).toMatchObject({ status: "cancelled", startedAt: null });
       expect((await axon.threads.get(thread.id)).messageCount).toBe(6); // sleep: 4 messages (a tool round trip), turns: 2
     },
     STARTUP_TIMEOUT_MS,
   );
 });
+
+function storeOptions(store: TestStore) {
+  const { url, dir } = store.storage;
+  return url ? { url } : { dir: dir as string };
+}
