@@ -212,13 +212,11 @@ export function latencyRatios(latency) {
   const inproc = s["inprocess.1"];
   const level = (id, c) => s[id]?.levels[c];
   const cpu = (l) => l && l.hostCpuMsPerToken + l.pythonCpuMsPerToken;
-  const row = (name, value, unit, target, test) => ({
-    name,
-    value,
-    unit,
-    target,
-    ok: value === undefined || Number.isNaN(value) ? undefined : test(value),
-  });
+  // 0 / 0 (neither side held any level) or a side not measured: no value, "not measured".
+  const row = (name, value, unit, target, test) => {
+    const v = Number.isFinite(value) ? value : undefined;
+    return { name, value: v, unit, target, ok: v === undefined ? undefined : test(v) };
+  };
   const low = latency.ladder[0];
   return [
     ...[1, 2].map((n) =>
