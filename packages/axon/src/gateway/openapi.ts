@@ -262,7 +262,9 @@ export function openApiDocument(): Record<string, unknown> {
           summary:
             "Run on the thread's history; the run's messages are appended when it succeeds. " +
             "`stream: true` answers SSE events as /v1/agents/{name}/stream (each with its `id` in the run's log); a busy thread is a 409 unless `onBusy` says otherwise. " +
-            "`background: true` stores the run and answers 202 with it (or, with `stream`, SSE events a disconnect does not cancel)",
+            "`background: true` stores the run and answers 202 with it (or, with `stream`, SSE events a disconnect does not cancel). " +
+            "A run paused on tools that need approval lists them in `pendingApprovals` (and GET /v1/threads/{threadId}); `approvals` with an empty prompt continues it, " +
+            "accepted only for calls the server stored as pending, once: otherwise 409 `approval_not_issued` / `approval_replayed`",
           parameters: [threadParam],
           requestBody: body(threadRunRequestSchema),
           responses: {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { isCursor } from "../threads/thread-store.js";
 import { THREAD_ID_PATTERN } from "../threads/threads.js";
-import { runOptionsShape } from "./request-schemas.js";
+import { approvalsSchema, runOptionsShape } from "./request-schemas.js";
 import { runResponseSchema } from "./response-schemas.js";
 
 const agentName = z.string().regex(/^[A-Za-z0-9_-]+$/, "an agent name");
@@ -24,7 +24,17 @@ export const threadCreateSchema = z
 
 export const threadRunRequestSchema = z
   .strictObject({
-    prompt: z.string().min(1).describe("The user's message"),
+    prompt: z
+      .string()
+      .default("")
+      .describe("The user's message; empty (or left out) only with `approvals`, which continue a paused run"),
+    approvals: approvalsSchema
+      .optional()
+      .describe(
+        "Decisions on the thread's `pendingApprovals`, by tool call id: true runs the call, false or {denied: reason} refuses it. " +
+          "Accepted only for calls the server stored as pending for this thread, once, every pending call answered; " +
+          'otherwise a 409 (`approval_not_issued`, `approval_replayed`) and nothing runs (docs/threads.md "Approvals")',
+      ),
     agent: agentName.optional().describe("The agent to run (default: the thread's)"),
     stream: z.boolean().default(false).describe("Answer with SSE events as /v1/agents/{name}/stream does"),
     background: z
@@ -69,6 +79,16 @@ export const threadDetailSchema = threadSchema
   .extend({
     messages: z.array(z.unknown()).describe("The pydantic-ai message history"),
     uiMessages: z.array(z.unknown()).describe("The same history as AI SDK 5 UIMessages"),
+    pendingApprovals: z
+      .array(
+        z.object({
+          runId: z.string(),
+          toolCallId: z.string(),
+          toolName: z.string(),
+          args: z.unknown(),
+        }),
+      )
+      .describe("The tool calls the thread's last run paused on, still waiting for an answer"),
   })
   .meta({ id: "ThreadDetail" });
 

@@ -2,6 +2,8 @@
 // parameters; a run's messages are appended in one transaction with its final status.
 import type { Kysely, Transaction } from "kysely";
 import type { Database, RunStatus } from "../storage/database-types.js";
+import type { PendingApproval } from "../tools/approvals.js";
+import { recordPending } from "./thread-approvals.js";
 
 export interface ThreadInfo {
   id: string;
@@ -149,9 +151,12 @@ export class ThreadStore {
     error?: { code: string; message: string };
     /** Kept for `GET /v1/runs/:id` (without `allMessages`: the thread holds them). */
     result?: unknown;
+    /** The calls a paused run waits on, recorded with its messages (thread-approvals.ts). */
+    pending?: readonly PendingApproval[];
   }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       if (end.messages && end.messages.length > 0) await append(trx, end.threadId, end.runId, end.messages);
+      if (end.pending) await recordPending(trx, end.runId, end.pending);
       await trx
         .updateTable("runs")
         .set({

@@ -10,13 +10,16 @@ import type { RunEvent, RunResult, RunStream } from "../run/run-types.js";
 import { errorFacts } from "../runs/run-errors.js";
 import type { EventRecorder } from "../runs/run-event-log.js";
 import type { Store } from "../storage/open-store.js";
+import type { Approvals } from "../tools/approvals.js";
 import { EventQueue } from "./event-queue.js";
 import { historyToUIMessages, type UIMessageView } from "./history-view.js";
 import { interruptedMessages } from "./interrupted-messages.js";
+import { ThreadApprovals, type ThreadPendingApproval } from "./thread-approvals.js";
 import { ThreadError, threadNotFound } from "./thread-errors.js";
 import { type OnBusy, ThreadLanes } from "./thread-lanes.js";
 import { type ThreadInfo, type ThreadPage, ThreadStore } from "./thread-store.js";
 
+export type { ThreadPendingApproval } from "./thread-approvals.js";
 export type { OnBusy } from "./thread-lanes.js";
 export type { ThreadInfo, ThreadPage } from "./thread-store.js";
 
@@ -26,6 +29,12 @@ export interface ThreadRunOptions extends Omit<RunOptions, "messageHistory" | "a
   agent?: string;
   /** What this message does while another run of the thread runs. Default: `reject`. */
   onBusy?: OnBusy;
+  /**
+   * Decisions on the thread's `pendingApprovals`, by tool call id (`true`, `false`, `{ denied }`),
+   * with an empty prompt: accepted only for calls the store holds as pending for this thread,
+   * once, every pending call answered (docs/threads.md "Approvals"). Default: none.
+   */
+  approvals?: Approvals;
 }
 
 export interface ThreadRunResult<T = unknown> extends RunResult<T> {
@@ -46,8 +55,12 @@ export interface Thread extends ThreadInfo {
   messages: unknown[];
   /** The same history as AI SDK `UIMessage`s, for a chat view. */
   uiMessages: UIMessageView[];
+  /** The tool calls the thread's last run paused on, still waiting for an answer. */
+  pendingApprovals: ThreadPendingApproval[];
   run<T = unknown>(prompt: string, options?: ThreadRunOptions): Promise<ThreadRunResult<T>>;
   stream<T = unknown>(prompt: string, options?: ThreadRunOptions): ThreadRunStream<T>;
+  /** Continues the paused run with these decisions: `run("", { ...options, approvals })`. */
+  approve<T = unknown>(approvals: Approvals, options?: ThreadRunOptions): Promise<ThreadRunResult<T>>;
 }
 
 export interface CreateThreadOptions {
@@ -92,16 +105,22 @@ export function createThreads(
   open: () => Promise<Store>,
   runLog?: ThreadRunLog,
 ): Threads {
-  let opened: Promise<{ store: Store; threads: ThreadStore }> | undefined;
-  const store = async () => {
-    opened ??= open().then((s) => ({ store: s, threads: new ThreadStore(s.db) }));
+  let opened: Promise<{ store: Store; threads: ThreadStore; approvals: ThreadApprovals }> | undefined;
+  const opener = async () => {
+    opened ??= open().then((s) => ({
+      store: s,
+      threads: new ThreadStore(s.db),
+      approvals: new ThreadApprovals(s.db),
+    }));
     try {
-      return (await opened).threads;
+      return await opened;
     } catch (error) {
       opened = undefined; // a store that failed to open (PostgreSQL down) is tried again next time
       throw error;
     }
   };
+  const store = async () => (await opener()).threads;
+  const approvalStore = async () => (await opener()).approvals;
   const lanes = new ThreadLanes();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -110,12 +129,19 @@ export function createThreads(
     const info = THREAD_ID_PATTERN.test(threadId) ? await threads.get(threadId) : undefined;
     if (!info) throw threadNotFound(threadId);
     const messages = await threads.history(threadId);
-    return withMethods({ ...info, messages, uiMessages: historyToUIMessages(messages, `${threadId}-`) });
+    const pendingApprovals = await (await approvalStore()).pending(threadId, messages);
+    return withMethods({
+      ...info,
+      messages,
+      uiMessages: historyToUIMessages(messages, `${threadId}-`),
+      pendingApprovals,
+    });
   };
-  const withMethods = (info: Omit<Thread, "run" | "stream">): Thread => ({
+  const withMethods = (info: Omit<Thread, "run" | "stream" | "approve">): Thread => ({
     ...info,
     run: (prompt, options) => api.run(info.id, prompt, options),
     stream: (prompt, options) => api.stream(info.id, prompt, options),
+    approve: (approvals, options) => api.run(info.id, "", { ...options, approvals }),
   });
 
   const stream = <T>(
@@ -123,7 +149,8 @@ export function createThreads(
     prompt: string,
     options: ThreadRunOptions = {},
   ): ThreadRunStream<T> => {
-    const { agent: agentOption, onBusy = "reject", signal: callerSignal, ...runOptions } = options;
+    const { agent: agentOption, onBusy = "reject", signal: callerSignal, approvals, ...runOptions } = options;
+    const continuing = approvals !== undefined && Object.keys(approvals).length > 0;
     const runId = runOptions.runId ?? randomUUID();
     const ids = new WeakMap<object, number>();
     const startEvent = { type: "start", runId, threadId };
@@ -144,10 +171,18 @@ export function createThreads(
     ready.catch(() => {});
 
     const result = (async (): Promise<ThreadRunResult<T>> => {
-      if ("messageHistory" in options || "approvals" in options) {
+      if ("messageHistory" in options) {
         throw new InvalidRequestError({
-          message: "a thread keeps its own history: no messageHistory or approvals on a thread run",
-          field: "messageHistory" in options ? "messageHistory" : "approvals",
+          message: "a thread keeps its own history: no messageHistory on a thread run",
+          field: "messageHistory",
+        });
+      }
+      if (continuing ? prompt !== "" : prompt === "") {
+        throw new InvalidRequestError({
+          message: continuing
+            ? "approvals continue the paused run: send them with an empty prompt"
+            : "the prompt must not be empty (an empty one goes with approvals)",
+          field: "prompt",
         });
       }
       const threads = await store();
@@ -164,6 +199,7 @@ export function createThreads(
       let text = "";
       let started = false;
       let recorder: EventRecorder | undefined;
+      let claimed: string[] = [];
       const record = (event: { type: string }) => {
         const seq = recorder?.push(event.type, event);
         if (seq !== undefined) ids.set(event, seq);
@@ -171,6 +207,17 @@ export function createThreads(
       try {
         if (cancelled.signal.aborted) throw cancelledBeforeStart(agent, runId);
         const history = await threads.history(threadId);
+        const approvalRows = await approvalStore();
+        if (continuing) {
+          // Claimed before anything runs; given back below if the continuation does not succeed.
+          claimed = await approvalRows.claim(threadId, approvals, history);
+        } else if (await approvalRows.hasPending(threadId, history)) {
+          throw new InvalidRequestError({
+            message:
+              "the thread's last run waits for approvals: answer them (an empty prompt with approvals) first",
+            field: "prompt",
+          });
+        }
         if (!(await threads.startRun({ id: runId, threadId, agent, onBusy, owner: runLog?.owner ?? null }))) {
           throw new InvalidRequestError({ message: `a run "${runId}" exists already`, field: "runId" });
         }
@@ -181,6 +228,7 @@ export function createThreads(
           ...runOptions,
           runId,
           messageHistory: history,
+          ...(continuing && { approvals }),
         }) as RunStream<T>;
         cancelInner = () => inner.cancel();
         slot.onInterrupt = () => inner.cancel();
@@ -209,10 +257,13 @@ export function createThreads(
           status: "succeeded",
           messages: done.newMessages,
           result: { ...threadResult, allMessages: undefined },
+          ...(done.pendingApprovals && { pending: done.pendingApprovals }),
         });
+        claimed = [];
         queue.push(resultEvent);
         return threadResult;
       } catch (error) {
+        if (claimed.length > 0) await (await approvalStore()).release(threadId, claimed).catch(() => {});
         if (started) {
           const code = isAxonError(error) ? error.code : "internal";
           const message = error instanceof Error ? error.message : String(error);
@@ -263,7 +314,7 @@ export function createThreads(
         .catch((error: unknown) => {
           throw (error as { code?: unknown }).code === "23505" ? exists() : error;
         });
-      return withMethods({ ...info, messages: [], uiMessages: [] });
+      return withMethods({ ...info, messages: [], uiMessages: [], pendingApprovals: [] });
     },
     get: load,
     async list(options = {}) {

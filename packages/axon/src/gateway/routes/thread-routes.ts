@@ -32,8 +32,10 @@ export function threadRoutes(app: Hono, context: GatewayContext): void {
   });
 
   app.get("/v1/threads/:threadId", async (c) => {
-    const { messages, uiMessages, ...rest } = await asHttp(threads().get(c.req.param("threadId")));
-    return c.json({ ...info(rest), messages, uiMessages });
+    const { messages, uiMessages, pendingApprovals, ...rest } = await asHttp(
+      threads().get(c.req.param("threadId")),
+    );
+    return c.json({ ...info(rest), messages, uiMessages, pendingApprovals });
   });
 
   app.delete("/v1/threads/:threadId", async (c) => {
@@ -50,14 +52,32 @@ export function threadRoutes(app: Hono, context: GatewayContext): void {
       context.maxBodyBytes,
     );
     if (options.agent) requireAgent(context, options.agent);
-    const { background, webhook, ...runOptions } = options;
+    const { background, webhook, approvals, ...rest } = options;
+    if (prompt === "" && approvals === undefined) {
+      throw new HttpError(
+        400,
+        "invalid_request",
+        "prompt: must not be empty unless `approvals` continue a paused run",
+        {
+          field: "prompt",
+        },
+      );
+    }
     if (background) {
+      if (approvals !== undefined) {
+        throw new HttpError(400, "invalid_request", "approvals: continue a paused run without `background`", {
+          field: "approvals",
+        });
+      }
+      const runOptions = rest;
       // Kept in the store, run without this connection: a disconnect does not cancel it.
       const run = await asStored(storedRuns(context).start({ ...runOptions, prompt, threadId, webhook }));
       if (stream) return followRun(c, context, run.id, 0);
       c.header("Location", `/v1/runs/${run.id}`);
       return c.json(run, 202);
     }
+    // Approvals are checked against the store by the thread itself (thread-approvals.ts): 409s.
+    const runOptions = approvals === undefined ? rest : { ...rest, approvals };
     if (webhook !== undefined) {
       throw new HttpError(400, "invalid_request", "webhook: only with `background: true`", {
         field: "webhook",
@@ -110,7 +130,9 @@ export function threadRoutes(app: Hono, context: GatewayContext): void {
   });
 }
 
-const info = (thread: Omit<Thread, "messages" | "uiMessages" | "run" | "stream">) => ({
+const info = (
+  thread: Omit<Thread, "messages" | "uiMessages" | "pendingApprovals" | "run" | "stream" | "approve">,
+) => ({
   id: thread.id,
   agent: thread.agent,
   metadata: thread.metadata,
@@ -126,7 +148,7 @@ const notFound = (threadId: string) =>
 function toHttp(error: unknown): unknown {
   if (!isThreadError(error)) return error;
   if (error.code === "thread_not_found") return notFound(error.threadId);
-  return new HttpError(409, error.code, error.message, { threadId: error.threadId });
+  return new HttpError(409, error.code, error.message, { threadId: error.threadId, ...error.details });
 }
 
 async function asHttp<T>(promise: Promise<T>): Promise<T> {
