@@ -5,6 +5,7 @@ import { adoptTokenFromHash, api, readSse, setToken, UnauthorizedError } from ".
 import { byId } from "./dom.ts";
 import { LogView } from "./log-view.ts";
 import { Playground } from "./playground.ts";
+import { ThreadsView } from "./threads-view.ts";
 import "./style.css";
 import type { AgentInfo, LogEvent, StatusEvent, WorkerEvent } from "./types.ts";
 
@@ -15,6 +16,7 @@ const tokenForm = byId<HTMLFormElement>("token-form");
 const tokenInput = byId<HTMLInputElement>("token-input");
 const logs = new LogView();
 const playground = new Playground();
+const threads = new ThreadsView(document.querySelector<HTMLElement>("main.layout") ?? document.body);
 const agents = new AgentsView((message) => showConnection("error", message));
 
 function showConnection(state: string, text: string): void {
@@ -43,6 +45,7 @@ async function follow(): Promise<void> {
       const names = status.agents.map((agent) => agent.name);
       agents.update(status);
       playground.setAgents(names);
+      threads.setAgents(names);
       logs.setAgents(names);
       if (!described) {
         described = true;
