@@ -106,6 +106,32 @@ describe.each(storeKinds)("approvals on threads on the %s store", (kind) => {
     expect(times("8")).toBe(1);
   });
 
+  it("lets only one of two approvals sent at once continue (the other waits, then is a replay)", async () => {
+    const { threadId, callId } = await paused("13");
+    const both = await Promise.all([
+      answer(threadId, { [callId]: true }, { onBusy: "enqueue" }),
+      answer(threadId, { [callId]: true }, { onBusy: "enqueue" }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const refused = both.find((r) => r.status === 409);
+    expect((await json(refused as Response)).error.code).toBe("approval_replayed");
+    expect(times("13")).toBe(1);
+  });
+
+  it("gives the calls back when the continuation fails: nothing appended, still pending, answerable", async () => {
+    const { threadId, callId } = await paused("14");
+    const before = await json(await send("GET", `/v1/threads/${threadId}`));
+    const failed = await answer(threadId, { [callId]: true }, { model: "no-such-provider:model" });
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    expect(failed.status).not.toBe(409);
+    expect(times("14")).toBe(0);
+    const after = await json(await send("GET", `/v1/threads/${threadId}`));
+    expect(after.messageCount).toBe(before.messageCount);
+    expect(after.pendingApprovals).toEqual(before.pendingApprovals);
+    expect((await answer(threadId, { [callId]: true })).status).toBe(200);
+    expect(times("14")).toBe(1);
+  });
+
   it("refuses a forged call id, or another thread's, with 409 approval_not_issued and runs nothing", async () => {
     const { threadId, callId } = await paused("9");
     const other = await paused("10");
