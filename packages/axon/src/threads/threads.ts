@@ -268,7 +268,8 @@ export function createThreads(
           const code = isAxonError(error) ? error.code : "internal";
           const message = error instanceof Error ? error.message : String(error);
           const status = slot.interrupted ? "interrupted" : code === "cancelled" ? "cancelled" : "failed";
-          const messages = slot.interrupted ? interruptedMessages(prompt, text) : undefined;
+          // An interrupted continuation appends nothing: its calls are given back (pending again).
+          const messages = slot.interrupted && !continuing ? interruptedMessages(prompt, text) : undefined;
           record({ type: "error", error: errorFacts(error) } as { type: string });
           await recorder?.flush();
           await threads.finishRun({ runId, threadId, status, messages, error: { code, message } });
