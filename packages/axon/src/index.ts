@@ -61,6 +61,7 @@ export type {
   Thread,
   ThreadInfo,
   ThreadPage,
+  ThreadPendingApproval,
   ThreadRunOptions,
   ThreadRunResult,
   ThreadRunStream,

@@ -113,7 +113,13 @@ export class Playground {
     partial: HTMLElement | undefined,
     started: number,
   ): void {
-    if (typeof result.output !== "string") {
+    const pending = result.pendingApprovals ?? [];
+    if (pending.length > 0) {
+      // A one-off run cannot be continued from here: the server keeps pending calls on a thread.
+      const calls = pending.map((call) => `${call.toolName}(${JSON.stringify(call.args)})`).join(", ");
+      this.block("answer paused").textContent =
+        `Paused for approval: ${calls}. Run it on a thread (Threads panel) to approve or deny it.`;
+    } else if (typeof result.output !== "string") {
       (partial ?? this.block("answer json")).textContent = JSON.stringify(result.output, null, 2);
     } else if (noText) {
       this.block("answer").textContent = result.output;
@@ -146,7 +152,14 @@ export class Playground {
   }
 }
 
-type RunResultBody = { output: unknown; usage: Usage; model?: string; runId: string; traceId?: string };
+type RunResultBody = {
+  output: unknown;
+  usage: Usage;
+  model?: string;
+  runId: string;
+  traceId?: string;
+  pendingApprovals?: { toolCallId: string; toolName: string; args: unknown }[];
+};
 
 /**
  * The run's trace id, linked to a tracing UI when `localStorage["axon.traceUrl"]` holds a URL with

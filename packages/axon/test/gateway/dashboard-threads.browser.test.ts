@@ -108,6 +108,16 @@ it("shows a background run on a thread with its status and result, and cancels o
     .toBe("cancelled");
 });
 
+it("says in the playground that a one-off run paused for approval, and where to approve it", async () => {
+  await page.selectOption("#playground-agent", "orders");
+  await page.fill("#playground-prompt", "refund 7");
+  await page.click("#playground-run");
+  await expect
+    .poll(() => page.locator("#playground-output .paused").textContent())
+    .toContain('Paused for approval: refund({"id":"7"})');
+  expect(refunded).not.toContain("7");
+});
+
 it("raised no error in the page", () => {
   expect(pageErrors).toEqual([]);
 });
