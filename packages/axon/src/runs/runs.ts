@@ -66,6 +66,8 @@ export interface Runs {
   isOpen(): boolean;
   /** The process id written as `owner` on the runs it holds. */
   readonly owner: string;
+  /** The period of this process's heartbeat (`runs.heartbeatMs`): thread leases are refreshed at it. */
+  readonly heartbeatMs: number;
   /**
    * This process stops: runs still queued here are given back to the store (picked up by the next
    * process that looks) rather than started; running ones go on (Axon drains them).
@@ -254,6 +256,7 @@ export function createRuns(
 
   const api: Runs & { onOpen(store: Store): Promise<void> } = {
     owner,
+    heartbeatMs: config.heartbeatMs,
     async onOpen(opened) {
       runStore = new RunStore(opened.db);
       // The embedded database serves one process: whatever is running or queued there is a dead one's.

@@ -18,6 +18,10 @@ export interface ThreadsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
   /** Messages in the thread; also the next message's `seq`. */
   message_count: ColumnType<number, number | undefined, number>;
+  /** The run holding the thread's lane (on any replica); null when none does. */
+  active_run_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Until when that run holds it: refreshed by its owner, taken over once past. */
+  lease_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ThreadMessagesTable {

@@ -115,6 +115,23 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  // The per-thread lane across replicas (docs/threads.md "Double texting"): the run holding the
+  // thread and until when; its owner refreshes the lease while the run lives, a stale one (the
+  // owner died) is taken over.
+  "0003_thread_lease": {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable("threads")
+        .addColumn("active_run_id", "text")
+        .addColumn("lease_until", "timestamptz")
+        .execute();
+    },
+    async down(db: AnyDb) {
+      for (const column of ["lease_until", "active_run_id"]) {
+        await db.schema.alterTable("threads").dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 /** Kysely's `MigrationProvider` over the migrations above (bundled in the package, no files to find). */

@@ -17,6 +17,7 @@ import { interruptedMessages } from "./interrupted-messages.js";
 import { ThreadApprovals, type ThreadPendingApproval } from "./thread-approvals.js";
 import { ThreadError, threadNotFound } from "./thread-errors.js";
 import { type OnBusy, ThreadLanes } from "./thread-lanes.js";
+import { ThreadLease } from "./thread-lease.js";
 import { type ThreadInfo, type ThreadPage, ThreadStore } from "./thread-store.js";
 
 export type { ThreadPendingApproval } from "./thread-approvals.js";
@@ -98,19 +99,27 @@ export const THREAD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export interface ThreadRunLog {
   owner: string;
   recorder(runId: string): EventRecorder;
+  /** The period of the owner's heartbeat: a thread's lease is refreshed at it, and lasts 3 of them. Default: 5 s. */
+  readonly heartbeatMs?: number;
 }
+
+/** How long a message waits for the lane held on another replica when its run has no `timeoutMs`. */
+const DEFAULT_LANE_WAIT_MS = 600_000;
 
 export function createThreads(
   host: () => ThreadsHost,
   open: () => Promise<Store>,
   runLog?: ThreadRunLog,
 ): Threads {
-  let opened: Promise<{ store: Store; threads: ThreadStore; approvals: ThreadApprovals }> | undefined;
+  let opened:
+    | Promise<{ store: Store; threads: ThreadStore; approvals: ThreadApprovals; lease: ThreadLease }>
+    | undefined;
   const opener = async () => {
     opened ??= open().then((s) => ({
       store: s,
       threads: new ThreadStore(s.db),
       approvals: new ThreadApprovals(s.db),
+      lease: new ThreadLease(s.db),
     }));
     try {
       return await opened;
@@ -122,6 +131,8 @@ export function createThreads(
   const store = async () => (await opener()).threads;
   const approvalStore = async () => (await opener()).approvals;
   const lanes = new ThreadLanes();
+  const heartbeatMs = runLog?.heartbeatMs ?? 5000;
+  const leaseMs = 3 * heartbeatMs;
   const inFlight = new Set<Promise<unknown>>();
 
   const load = async (threadId: string): Promise<Thread> => {
@@ -196,6 +207,9 @@ export function createThreads(
         });
       }
       const slot = await lanes.enter(threadId, onBusy, cancelled.signal);
+      const lease = (await opener()).lease;
+      let leased = false;
+      let refresher: NodeJS.Timeout | undefined;
       let text = "";
       let started = false;
       let recorder: EventRecorder | undefined;
@@ -206,6 +220,31 @@ export function createThreads(
       };
       try {
         if (cancelled.signal.aborted) throw cancelledBeforeStart(agent, runId);
+        // This process's lane is ours; now the thread's, across the replicas sharing the store.
+        const waiting = new AbortController();
+        const stopWaiting = () => waiting.abort();
+        cancelled.signal.addEventListener("abort", stopWaiting, { once: true });
+        slot.onInterrupt = stopWaiting; // a newer message here while we wait for another replica
+        try {
+          await lease.acquire({
+            threadId,
+            runId,
+            onBusy,
+            leaseMs,
+            waitMs: runOptions.timeoutMs ?? DEFAULT_LANE_WAIT_MS,
+            interruptWaitMs: leaseMs + 10_000,
+            signal: waiting.signal,
+          });
+        } finally {
+          cancelled.signal.removeEventListener("abort", stopWaiting);
+          slot.onInterrupt = () => {};
+        }
+        leased = true;
+        refresher = setInterval(() => {
+          lease.refresh(threadId, runId, leaseMs).catch(() => {}); // the database away: next period
+        }, heartbeatMs);
+        refresher.unref();
+        if (cancelled.signal.aborted || slot.interrupted) throw cancelledBeforeStart(agent, runId);
         const history = await threads.history(threadId);
         const approvalRows = await approvalStore();
         if (continuing) {
@@ -276,6 +315,8 @@ export function createThreads(
         }
         throw error;
       } finally {
+        clearInterval(refresher);
+        if (leased) await lease.release(threadId, runId).catch(() => {}); // else stale in 3 heartbeats
         slot.release();
       }
     })();

@@ -57,6 +57,16 @@ const threadBody = fc.record(
     id: fc.oneof(fc.stringMatching(/^[\w-]{1,20}$/), anyValue),
     background: fc.oneof(fc.boolean(), anyValue),
     webhook: fc.oneof(fc.webUrl(), fc.constantFrom("file:///etc/passwd", "javascript:1"), anyValue),
+    // Decisions on calls the server never issued (the fuzz's threads pause on none): forged ids,
+    // ids shaped as a provider's, the same id answered again, and values of every kind.
+    approvals: fc.oneof(
+      fc.dictionary(
+        fc.oneof(fc.stringMatching(/^(call|toolu|pyd_ai)_\w{1,12}$/), fc.string({ maxLength: 20 })),
+        fc.oneof(fc.boolean(), fc.record({ denied: fc.oneof(fc.string(), anyValue) }), anyValue),
+        { maxKeys: 3 },
+      ),
+      anyValue,
+    ),
   },
   { requiredKeys: [] },
 );
