@@ -2,6 +2,7 @@
 // connections to one real PostgreSQL (two clients of the database, as two replicas are), and a
 // worker each. The thread's lease (threads.active_run_id / lease_until) is what serializes them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServingGateway, serveGateway } from "../../src/gateway/index.js";
 import type { Axon } from "../../src/index.js";
 import { openStore, type Store } from "../../src/storage/open-store.js";
 import { STARTUP_TIMEOUT_MS, startAxon } from "../helpers/start-axon.js";
@@ -14,13 +15,16 @@ describe("the per-thread lane across two instances on one PostgreSQL", () => {
   let a: Axon;
   let b: Axon;
   let db: Store;
+  let served: ServingGateway;
   beforeAll(async () => {
     store = await openTestStore("postgres", "axon_lease");
     const extra = { storage: store.storage, runs: { heartbeatMs: 200 } };
     [a, b] = await Promise.all([startAxon(agents, extra), startAxon(agents, extra)]);
     db = await openStore({ url: store.storage.url });
+    served = await serveGateway({ axon: b, port: 0 });
   }, STARTUP_TIMEOUT_MS);
   afterAll(async () => {
+    await served?.close();
     await db?.close();
     await Promise.all([a?.close({ graceMs: 2000 }), b?.close({ graceMs: 2000 })]);
     await store?.close();
@@ -41,13 +45,20 @@ describe("the per-thread lane across two instances on one PostgreSQL", () => {
 
   it("reject: the second instance answers thread_busy while the first holds the lease, then runs", async () => {
     const thread = await a.threads.create({ agent: "chaos" });
-    const first = a.threads.stream(thread.id, "sleep 1");
+    const first = a.threads.stream(thread.id, "sleep 2");
     await first.ready;
     expect((await lease(thread.id)).active_run_id).toBe(first.runId);
     await expect(b.threads.run(thread.id, "turns")).rejects.toMatchObject({
       code: "thread_busy",
       threadId: thread.id,
     });
+    const overHttp = await fetch(`${served.url}/v1/threads/${thread.id}/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "turns", onBusy: "reject" }),
+    });
+    expect(overHttp.status).toBe(409);
+    expect(((await overHttp.json()) as { error: { code: string } }).error.code).toBe("thread_busy");
     await first.result;
     expect(await lease(thread.id)).toEqual({ active_run_id: null, lease_until: null });
     expect((await b.threads.run(thread.id, "turns")).output).toBe("2");
