@@ -11,9 +11,24 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
 });
+await exitWhenFlushed(code);
+
+/**
+ * A finished command ends its process even when something it used keeps a handle open (a
+ * database driver's pool, an exporter's timer): `axon serve` printed "stopped" and then hung.
+ * What was written is flushed first.
+ */
+async function exitWhenFlushed(exitCode: number): Promise<never> {
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise<void>((resolve) => stream.write("", () => resolve())),
+    ),
+  );
+  process.exit(exitCode);
+}
