@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { aptInstall } from "./apt.mjs";
 
 export const chromiumPath = "/usr/bin/chromium";
 
@@ -13,36 +14,10 @@ function works() {
   return existsSync(chromiumPath) && spawnSync(chromiumPath, ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-function run(command, args) {
-  console.log(`[axon chromium] ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    timeout: 15 * 60_000,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `[axon chromium] failed: ${command} ${args.join(" ")} (exit ${result.status ?? result.signal})`,
-    );
-  }
-}
-
 /** Returns the path of a working chromium, installing Debian's package when it is missing. */
 export function ensureChromium() {
   if (works()) return chromiumPath;
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const apt = spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
-  if (!root || !apt) {
-    throw new Error(
-      `[axon chromium] ${chromiumPath} is missing and cannot be installed here ` +
-        `(${apt ? "not root" : "no apt-get"}). Install Debian's chromium: sudo apt-get install chromium`,
-    );
-  }
-  const started = Date.now();
-  run("apt-get", ["update", "-q"]);
-  run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium"]);
-  if (!works()) throw new Error(`[axon chromium] installed, but ${chromiumPath} --version fails`);
-  console.log(`[axon chromium] ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  aptInstall({ tag: "axon chromium", pkg: "chromium", missing: `${chromiumPath} is missing`, check: works });
   return chromiumPath;
 }
 

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { aptInstall } from "./apt.mjs";
 
 const TOOLS = ["initdb", "pg_ctl", "postgres"];
 
@@ -31,39 +32,17 @@ function findBinDir() {
   );
 }
 
-function run(command, args) {
-  console.log(`[axon postgres] ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    timeout: 15 * 60_000,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `[axon postgres] failed: ${command} ${args.join(" ")} (exit ${result.status ?? result.signal})`,
-    );
-  }
-}
-
 /** Returns the directory holding initdb, pg_ctl and postgres, installing Debian's package when missing. */
 export function ensurePostgres() {
   const found = findBinDir();
   if (found) return found;
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const apt = spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
-  if (!root || !apt) {
-    throw new Error(
-      `[axon postgres] initdb/pg_ctl/postgres are missing and cannot be installed here ` +
-        `(${apt ? "not root" : "no apt-get"}). Install Debian's server: sudo apt-get install postgresql`,
-    );
-  }
-  const started = Date.now();
-  run("apt-get", ["update", "-q"]);
-  run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "postgresql"]);
-  const installed = findBinDir();
-  if (!installed) throw new Error("[axon postgres] installed, but no working initdb/pg_ctl/postgres found");
-  console.log(`[axon postgres] ready in ${Math.round((Date.now() - started) / 1000)} s`);
-  return installed;
+  aptInstall({
+    tag: "axon postgres",
+    pkg: "postgresql",
+    missing: "initdb/pg_ctl/postgres are missing",
+    check: () => findBinDir() !== undefined,
+  });
+  return findBinDir();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
