@@ -133,7 +133,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
     logger.error({ err: error }, "an Axon event listener threw"),
   );
   const tree = createWorkerTree(config, logger, events);
-  const { supervisor, pools, describes, socketDir, remotes, poolOf } = tree;
+  const { supervisor, pools, describes, socketDir, remotes, poolOf, launcher } = tree;
   try {
     await supervisor.start(options.onProgress);
     // Remote workers are resolved once before the first run; they come and go by themselves later.
@@ -141,6 +141,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
   } catch (error) {
     for (const remote of remotes.values()) remote.close();
     await supervisor.stop(WORKER_STOP_TIMEOUT_MS);
+    launcher.close();
     socketDir.remove();
     throw error;
   }
@@ -330,6 +331,7 @@ export async function createAxon<Types extends AgentTypeMap<Types> = any>(
         for (const pool of pools.values()) pool.setAvailability({ state: "down", reason });
         for (const remote of remotes.values()) remote.close();
         await supervisor.stop(WORKER_STOP_TIMEOUT_MS);
+        launcher.close();
         socketDir.remove();
       })();
       return closing;

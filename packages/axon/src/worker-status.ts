@@ -24,8 +24,10 @@ export interface WorkerStatus {
   /** Since the current process became ready; 0 when it is not ready. */
   uptimeMs: number;
   address: string | undefined;
-  /** `local`: a process Axon spawned; `remote`: a worker elsewhere (docs/scale-out.md). */
+  /** `local`: a process Axon started; `remote`: a worker elsewhere (docs/scale-out.md). */
   kind: "local" | "remote";
+  /** How a ready local process was started: forked from its environment's template, or spawned (docs/supervision.md). */
+  startedBy?: "fork" | "spawn";
   /** Health checks failed: a local slot's over its life, a remote member's since it joined. */
   healthCheckFailures: number;
   /**
@@ -56,6 +58,7 @@ export function workerStatus(
     uptimeMs: ready ? Date.now() - ready.readyAt : 0,
     address: ready?.address,
     kind: "local",
+    ...(ready && { startedBy: ready.startedBy }),
     ...(child.replacing && {
       reload: { state: child.replacing.state, pid: child.replacing.worker.pid },
     }),
@@ -77,6 +80,7 @@ export function standbyStatus(slot: StandbySlot, pool: AgentPool): WorkerStatus 
     uptimeMs: slot.ready ? Date.now() - slot.ready.readyAt : 0,
     address: slot.ready?.address,
     kind: "local",
+    ...(slot.ready && { startedBy: slot.ready.startedBy }),
   };
 }
 

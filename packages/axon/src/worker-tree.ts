@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import type { AxonEventEmitter } from "./axon-events.js";
 import type { AgentConfig, AxonConfig } from "./config/config-schema.js";
@@ -10,8 +10,10 @@ import { createStandby, type Standby } from "./supervisor/standby.js";
 import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
 import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
 import { createGrpcEndpoint } from "./transport/grpc-endpoint.js";
+import type { WorkerLauncher } from "./worker/launched-worker.js";
 import { createSocketDir, type SocketDir } from "./worker/socket-dir.js";
-import type { WorkerCommand } from "./worker/spawn-worker.js";
+import { spawnLauncher, type WorkerCommand } from "./worker/spawn-worker.js";
+import { createTemplateLauncher } from "./worker/template-launcher.js";
 
 /**
  * The supervised processes and the pools that route to them, wired together: the supervisor
@@ -24,6 +26,8 @@ export interface WorkerTree {
   /** The latest `Describe` answer per agent (from the handshake of its newest worker). */
   describes: Map<string, DescribeResponse>;
   socketDir: SocketDir;
+  /** Starts the local workers: forked from a template per Python environment, or spawned. Closed after the supervisor stopped. */
+  launcher: WorkerLauncher;
   /** Each agent's remote workers, for the agents that have `remote` (docs/scale-out.md). */
   remotes: Map<string, RemoteMembers>;
   poolOf(agent: string): AgentPool;
@@ -40,6 +44,11 @@ export interface WorkerTree {
 export function createWorkerTree(config: AxonConfig, logger: Logger, events: AxonEventEmitter): WorkerTree {
   const python = findConfiguredPython(config.python).executable;
   const socketDir = createSocketDir();
+  // fork() without exec is a Linux promise here: macOS' system frameworks are not fork-safe.
+  const launcher =
+    config.python.fork && process.platform === "linux"
+      ? createTemplateLauncher({ acceptPath: (n) => join(socketDir.path, `template-${n}.fork`), logger })
+      : spawnLauncher;
   const pools = new Map<string, AgentPool>();
   const describes = new Map<string, DescribeResponse>();
   const children: WorkerChild[] = [];
@@ -89,6 +98,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
       startTimeoutMs: config.startTimeoutMs,
       healthCheck: config.supervisor.healthCheck,
       backoff: config.supervisor.backoff,
+      launcher,
       logger,
       events,
     });
@@ -111,6 +121,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
     config: config.supervisor,
     startTimeoutMs: config.startTimeoutMs,
     reloadDrainMs: config.shutdownGraceMs,
+    launcher,
     // Each later boot of a slot gets a socket of its own: a reload's old worker still listens on its.
     listenAt: (child, boot) =>
       boot === 0
@@ -163,6 +174,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
     pools,
     describes,
     socketDir,
+    launcher,
     remotes,
     poolOf,
     commandOf,

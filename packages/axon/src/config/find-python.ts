@@ -40,7 +40,7 @@ export function findPython(options: FindPythonOptions = {}): PythonChoice {
  * section to `findPython` as it is would hide the process environment and ignore both variables.
  */
 export function findConfiguredPython(
-  python: AxonConfig["python"],
+  python: Omit<AxonConfig["python"], "fork">,
   base: NodeJS.ProcessEnv = process.env,
 ): PythonChoice {
   const { executable, venv, cwd } = python;

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { AxonEventEmitter } from "../axon-events.js";
 import type { BackoffConfig } from "../config/config-schema.js";
 import { type HealthCheckConfig, watchHealth } from "../transport/health-monitor.js";
+import type { WorkerLauncher } from "../worker/launched-worker.js";
 import type { WorkerCommand } from "../worker/spawn-worker.js";
 import {
   createWorkerProcess,
@@ -57,6 +58,8 @@ export interface StandbyOptions {
   healthCheck: HealthCheckConfig;
   /** Delays between replacements of spares that keep failing: never a tight boot loop. */
   backoff: BackoffConfig;
+  /** How spares are started (forked from a template, or spawned). Default: spawned. */
+  launcher?: WorkerLauncher;
   logger: Logger;
   events: AxonEventEmitter;
 }
@@ -83,6 +86,7 @@ export function createStandby(options: StandbyOptions): Standby {
       id: slot.id,
       startTimeoutMs: options.startTimeoutMs,
       logger,
+      launcher: options.launcher,
       onLog: (record) => events.emit("log", record),
       onExit: (exit) => (handedOver.get(worker) ?? ((e: ExitInfo) => exited(slot, worker, e)))(exit),
     });

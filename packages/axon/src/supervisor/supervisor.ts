@@ -5,6 +5,7 @@ import type { AxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
 import { ShuttingDownError } from "../errors/shutting-down-error.js";
 import { watchHealth } from "../transport/health-monitor.js";
+import type { WorkerLauncher } from "../worker/launched-worker.js";
 import { startFailureReason } from "../worker/start-error.js";
 import {
   createWorkerProcess,
@@ -47,6 +48,8 @@ export interface SupervisorOptions {
   listenAt?: (child: WorkerChild, boot: number) => string;
   /** How long a reload lets an old worker's runs in flight finish before stopping it. Default: 30000 ms. */
   reloadDrainMs?: number;
+  /** How worker processes are started (forked from a template, or spawned). Default: spawned. */
+  launcher?: WorkerLauncher;
   logger: Logger;
   events: AxonEventEmitter;
   hooks: SupervisorHooks;
@@ -93,6 +96,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const reloading = new Map<string, Promise<ReloadResult>>();
   const reloadErrors = new Map<string, ReloadErrorView>();
 
+  /** A restart or reload means fresh code: nothing imported before may be forked from. */
+  const renewCode = (agent: string) => {
+    for (const child of children) if (child.agent === agent) options.launcher?.renew(child.command);
+  };
+
   /** A new process for `child`, on a socket of its own (a reload's old one may still listen on the last). */
   const spawn = (child: WorkerChild): WorkerProcess => {
     const worker: WorkerProcess = createWorkerProcess({
@@ -101,6 +109,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       id: child.id,
       startTimeoutMs: options.startTimeoutMs,
       logger,
+      launcher: options.launcher,
       onLog: (record) => events.emit("log", record),
       onExit: (exit) => onExit(child, worker, exit),
     });
@@ -353,6 +362,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       onProgress?.({ type: "ready", elapsedMs: Date.now() - started });
     },
     restartAgent(agent) {
+      renewCode(agent);
       // Callers that ask while a restart of the agent is under way share it: its workers are new
       // to every one of them, and two overlapping restarts would stop each other's booting
       // workers, fail the agent and leave strays (20 concurrent HTTP restarts did).
@@ -374,6 +384,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     reloadAgent(agent) {
       let running = reloading.get(agent);
       if (!running) {
+        renewCode(agent);
         running = reload(agent).finally(() => reloading.delete(agent));
         reloading.set(agent, running);
       }

@@ -27,6 +27,8 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, max
   });
   // A pipe error (the child died) is reported by the process's exit; nothing to add here.
   stream.on("error", () => {});
+  // A stream paused on purpose until its reader came (a forked worker's socket) flows from here.
+  stream.resume();
 }
 
 /** Keeps the last `limit` characters written to it: the tail of a worker's stderr, for errors. */

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
+import type { ExitInfo, LaunchedWorker, WorkerLauncher } from "./launched-worker.js";
 
 /** What a worker process is started with. */
 export interface WorkerCommand {
@@ -82,11 +84,50 @@ export function spawnWorker(command: WorkerCommand): ChildProcess {
 }
 
 /**
+ * `spawnWorker` as a `LaunchedWorker`: resolves once the process exists, rejects when it could
+ * not be started (ENOENT, EACCES, or arguments Node refuses synchronously: a NUL byte, E2BIG).
+ */
+export function spawnLaunchedWorker(command: WorkerCommand): Promise<LaunchedWorker> {
+  return new Promise((resolve, reject) => {
+    const child = spawnWorker(command);
+    const exited = new Promise<ExitInfo>((onExit) =>
+      child.once("exit", (exitCode, signal) => onExit({ exitCode, signal })),
+    );
+    const closed = new Promise<void>((onClose) => child.once("close", () => onClose()));
+    child.once("error", reject);
+    child.once("spawn", () => {
+      child.off("error", reject);
+      // Later errors (a failed kill) are reported by the exit, or by nothing to report.
+      child.on("error", () => {});
+      resolve({
+        pid: child.pid as number,
+        startedBy: "spawn",
+        stdout: child.stdout as Readable,
+        stderr: child.stderr as Readable,
+        control: child.stdio[CONTROL_FD] as Readable,
+        kill: (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        },
+        exited,
+        closed,
+      });
+    });
+  });
+}
+
+/** Spawns every worker from scratch (no template): where fork is off or unsafe. */
+export const spawnLauncher: WorkerLauncher = {
+  launch: (command) => spawnLaunchedWorker(command),
+  renew: () => {},
+  close: () => {},
+};
+
+/**
  * A local worker's environment: the host's, with the agent's additions. The remote workers' token
  * (AXON_WORKER_TOKEN, as a gateway pod holds it) is left out unless the config sets it for the
  * agent: a worker that finds it requires it, and a local channel sends none.
  */
-function localWorkerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function localWorkerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { AXON_WORKER_TOKEN: _remoteToken, ...host } = process.env;
   return { ...host, ...extra, PYTHONUNBUFFERED: "1" };
 }

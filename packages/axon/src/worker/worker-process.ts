@@ -1,5 +1,3 @@
-import type { ChildProcess } from "node:child_process";
-import type { Readable } from "node:stream";
 import type { Logger } from "pino";
 import {
   type ControlMessage,
@@ -9,21 +7,20 @@ import {
   type WorkerLogRecord,
 } from "./control-message.js";
 import { type Handshake, handshake } from "./handshake.js";
+import type { ExitInfo, LaunchedWorker, WorkerLauncher } from "./launched-worker.js";
 import { createTailBuffer, splitLines } from "./line-splitter.js";
-import { CONTROL_FD, spawnWorker, type WorkerCommand } from "./spawn-worker.js";
+import { spawnLauncher, type WorkerCommand } from "./spawn-worker.js";
 import { type StartFailure, startError } from "./start-error.js";
 import { logRecord, toLogRecord } from "./worker-log.js";
 
-/** How a worker process ended. */
-export interface ExitInfo {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { ExitInfo } from "./launched-worker.js";
 
 /** A worker that completed its handshake. */
 export interface ReadyWorker extends Handshake {
   pid: number;
   readyAt: number;
+  /** Spawned from scratch, or forked from a template with pydantic-ai imported (docs/supervision.md). */
+  startedBy: LaunchedWorker["startedBy"];
 }
 
 /** The lifecycle of one OS process; a restart is a new `WorkerProcess`. */
@@ -44,6 +41,8 @@ export interface WorkerProcessOptions extends WorkerCommand {
   onLog?: (record: WorkerLogRecord) => void;
   /** Called once when the process has exited, whoever ended it. Default: none. */
   onExit?: (info: ExitInfo) => void;
+  /** How the process is started. Default: spawned from scratch. */
+  launcher?: WorkerLauncher;
 }
 
 export interface WorkerProcess {
@@ -63,15 +62,18 @@ export interface WorkerProcess {
 
 export function createWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const launcher = options.launcher ?? spawnLauncher;
   const stderrTail = createTailBuffer();
   let lifecycle: WorkerLifecycle = { state: "starting", since: Date.now() };
-  let child: ChildProcess | undefined;
+  let child: LaunchedWorker | undefined;
+  /** A stop asked for while the process was still being launched: applied once it exists. */
+  let stopWhenLaunched: number | undefined;
   let fatal: Extract<ControlMessage, { type: "fatal" }> | undefined;
   let resolveExit: (info: ExitInfo) => void = () => {};
   const exited = new Promise<ExitInfo>((resolve) => {
     resolveExit = resolve;
   });
-  // `exit` can come before the last stderr chunk is read; `close` comes after every pipe ended.
+  // `exit` can come before the last stderr chunk is read; `close` comes after every stream ended.
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
@@ -90,6 +92,13 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
     options.onLog?.(record);
   };
 
+  /** SIGTERM (the worker drains), then SIGKILL after `timeoutMs`. */
+  const terminate = (worker: LaunchedWorker, timeoutMs: number) => {
+    worker.kill("SIGTERM");
+    const timer = setTimeout(() => worker.kill("SIGKILL"), timeoutMs);
+    void exited.then(() => clearTimeout(timer));
+  };
+
   const start = (): Promise<ReadyWorker> =>
     new Promise<ReadyWorker>((resolve, reject) => {
       let settled = false;
@@ -98,8 +107,8 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
         settled = true;
         clearTimeout(timer);
         if (lifecycle.state !== "exited") child?.kill("SIGKILL");
-        // Give the process a moment to exit and its pipes to drain, so its last stderr lines are in
-        // the error. Bounded: a grandchild holding the stderr pipe open must not delay it further.
+        // Give the process a moment to exit and its streams to drain, so its last stderr lines are
+        // in the error. Bounded: a grandchild holding the stderr pipe open must not delay it further.
         const drained = new Promise<undefined>((r) => setTimeout(r, 1000, undefined));
         const exitSoon = Promise.race([closed.then(() => exited), drained]);
         void exitSoon.then((exit) => {
@@ -116,20 +125,8 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
       };
       const startedAt = Date.now();
       const timer = setTimeout(() => fail({ timedOut: true }), startTimeoutMs);
-      try {
-        child = spawnWorker(options);
-      } catch (cause) {
-        // Node refuses some arguments synchronously (a NUL byte, E2BIG): there is no process
-        // and there will be no `exit`, so this start has ended and so has the worker.
-        lifecycle = { state: "exited", exitCode: null, signal: null };
-        resolveExit({ exitCode: null, signal: null });
-        resolveClosed();
-        fail({ cause });
-        return;
-      }
-      log = log.child({ pid: child.pid });
-      const onExit = (exitCode: number | null, signal: NodeJS.Signals | null) => {
-        const info = { exitCode, signal };
+
+      const onExit = (info: ExitInfo) => {
         if (lifecycle.state === "ready") lifecycle.client.close();
         lifecycle = { state: "exited", ...info };
         log.debug(info, "worker exited");
@@ -137,49 +134,61 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
         options.onExit?.(info);
         fail({ exit: info });
       };
-      child.on("exit", onExit);
-      child.on("close", resolveClosed);
-      child.on("error", (cause) => {
-        // A process that could not be spawned (ENOENT, EACCES) never emits `exit`.
-        fail({ cause });
-        if (child?.pid === undefined && lifecycle.state !== "exited") {
-          resolveClosed();
-          onExit(null, null);
-        }
-      });
-      splitLines(child.stdout as Readable, (line) => log.info({ stream: "stdout" }, line));
-      splitLines(child.stderr as Readable, (line) => {
-        stderrTail.push(line);
-        log.debug({ stream: "stderr" }, line);
-      });
-      const control = child.stdio[CONTROL_FD] as Readable;
-      splitLines(control, (line) => {
-        const message = parseControlMessage(line);
-        if (message)
-          onControl(message, (ready) => {
-            // Checked before connecting: a worker of another protocol may not speak this handshake.
-            if (ready.protocol !== PROTOCOL_VERSION) {
-              fail({ protocol: { worker: ready.protocol, workerVersion: ready.versions.axon_worker } });
-              return;
-            }
-            void handshake(ready.address, startedAt + startTimeoutMs, {
-              maxMessageBytes: options.maxMessageBytes,
-            }).then(finish, (cause) => fail({ cause }));
-          });
-      });
+
+      const attach = (launched: LaunchedWorker) => {
+        child = launched;
+        log = log.child({ pid: launched.pid });
+        void launched.exited.then(onExit);
+        void launched.closed.then(resolveClosed);
+        if (settled)
+          launched.kill("SIGKILL"); // the start already failed (timed out) meanwhile
+        else if (stopWhenLaunched !== undefined) terminate(launched, stopWhenLaunched);
+        splitLines(launched.stdout, (line) => log.info({ stream: "stdout" }, line));
+        splitLines(launched.stderr, (line) => {
+          stderrTail.push(line);
+          log.debug({ stream: "stderr" }, line);
+        });
+        splitLines(launched.control, (line) => {
+          const message = parseControlMessage(line);
+          if (message)
+            onControl(message, (ready) => {
+              // Checked before connecting: a worker of another protocol may not speak this handshake.
+              if (ready.protocol !== PROTOCOL_VERSION) {
+                fail({ protocol: { worker: ready.protocol, workerVersion: ready.versions.axon_worker } });
+                return;
+              }
+              void handshake(ready.address, startedAt + startTimeoutMs, {
+                maxMessageBytes: options.maxMessageBytes,
+              }).then(finish, (cause) => fail({ cause }));
+            });
+        });
+      };
 
       const finish = (ready: Handshake) => {
-        if (settled || lifecycle.state !== "starting" || child?.pid === undefined) {
+        if (settled || lifecycle.state !== "starting" || child === undefined) {
           ready.client.close();
           return;
         }
         settled = true;
         clearTimeout(timer);
-        const worker: ReadyWorker = { ...ready, pid: child.pid, readyAt: Date.now() };
+        const worker: ReadyWorker = {
+          ...ready,
+          pid: child.pid,
+          readyAt: Date.now(),
+          startedBy: child.startedBy,
+        };
         lifecycle = { state: "ready", ...worker };
-        log.debug({ address: ready.address }, "worker ready");
+        log.debug({ address: ready.address, startedBy: child.startedBy }, "worker ready");
         resolve(worker);
       };
+
+      launcher.launch(options, log).then(attach, (cause) => {
+        // No process was started, and none will be: this start has ended and so has the worker.
+        lifecycle = { state: "exited", exitCode: null, signal: null };
+        resolveExit({ exitCode: null, signal: null });
+        resolveClosed();
+        fail({ cause });
+      });
     });
 
   return {
@@ -193,14 +202,12 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
     exited,
     stderr: () => stderrTail.text(),
     async stop(timeoutMs) {
-      if (!child || lifecycle.state === "exited") return exited;
+      if (lifecycle.state === "exited") return exited;
       if (lifecycle.state === "ready") lifecycle.client.close();
-      lifecycle = { state: "stopping", since: Date.now() };
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child?.kill("SIGKILL"), timeoutMs);
-      const info = await exited;
-      clearTimeout(timer);
-      return info;
+      if (lifecycle.state !== "stopping") lifecycle = { state: "stopping", since: Date.now() };
+      if (child) terminate(child, timeoutMs);
+      else stopWhenLaunched = timeoutMs;
+      return exited;
     },
   };
 }
