@@ -15,14 +15,12 @@ Node driver: `concurrency` tasks, each starting its next run when the previous o
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
-import sys
 import time
 from typing import Any
 
-from _echo import load_agent, text_of
+from _echo import text_of
+from _json_lines import answer_each_line
 
 
 async def one_run(agent: Any, prompt: str) -> tuple[int, float | None]:
@@ -78,17 +76,5 @@ async def closed_loop(agent: Any, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--agent", default="examples.agents.echo:agent")
-    agent = load_agent(parser.parse_args().agent)
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1024 * 1024)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    print("READY", flush=True)
-    while line := await reader.readline():
-        print(json.dumps(await closed_loop(agent, json.loads(line))), flush=True)
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(answer_each_line("examples.agents.echo:agent", closed_loop))

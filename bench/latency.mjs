@@ -2,27 +2,26 @@
 // streams 40 tokens 25 ms apart (examples/agents/slow_tokens.py) at rising concurrency; what
 // counts is how many streams a setup holds while the p99 delay it adds between tokens stays
 // <= 10 ms, its first-token p99, CPU per token and the host's memory per open stream.
-import { startAxon } from "./lib/axon-host.mjs";
-import { cpuNow } from "./lib/cpu.mjs";
-import { rssMiB, startPython, stopPython } from "./lib/python.mjs";
+import { startLatencySetups } from "./latency-setups.mjs";
 import { percentile } from "./lib/stats.mjs";
 import { fmt, markdownTable } from "./lib/table.mjs";
-import { measureTokens, TOKEN_DELAY_MS, TOKEN_PROMPT, TOKENS } from "./lib/token-streams.mjs";
-
-const SLOW_AGENT = "examples.agents.slow_tokens:agent";
+import { TOKEN_DELAY_MS, TOKENS } from "./lib/token-streams.mjs";
 /** The p99 added inter-token delay a setup may reach and still count as holding the load. */
 export const HOLD_P99_MS = 10;
-// A setup far over the bound at one level is not driven higher (it would only slow the run).
+// A setup far over the bound at one level is not driven higher (it would only slow the run): its
+// p99 over all rounds so far far over the bound, or a run with failed streams or so overloaded
+// that the level took twice its length (the time bound: 500 streams can take a minute).
 const GIVE_UP_P99_MS = 300;
+const GIVE_UP_SLOWDOWN = 2;
 
 /** @returns {Promise<object>} the `latency` section of results/latest.json */
 export async function benchLatency(p, log) {
-  // The issue's ladder is 100 to 2,000 streams; on 2 shared cores the knee is far lower, so the
-  // ladder starts at 10 and stops at 400 (a full run of this section takes a few minutes).
-  const ladder = p.quick ? [10, 25, 50, 100] : [10, 25, 50, 100, 200, 400];
+  // The issue's levels are 100, 500, 1,000 and 2,000 streams; on 2 shared cores the knee is far
+  // lower, so the ladder starts at 10, and a setup far over the bound goes no higher (below).
+  const ladder = p.quick ? [10, 25, 50, 100] : [10, 25, 50, 100, 200, 500, 1000, 2000];
   const rounds = p.quick ? 1 : 2;
   const streams = p.quick ? 2 : 3;
-  const setups = await startSetups();
+  const setups = await startLatencySetups();
   const samples = Object.fromEntries(setups.map((s) => [s.id, {}]));
   try {
     // First runs (imports, caches, the host's heap and JIT), so that no level pays for them.
@@ -31,8 +30,9 @@ export async function benchLatency(p, log) {
       for (const c of ladder) {
         const order = setups.map((_, i) => setups[(i + round + c) % setups.length]);
         for (const s of order) {
-          const below = ladder.filter((l) => l < c).map((l) => summary(samples[s.id][l]));
-          if (below.some((b) => b.p99AddedMs > GIVE_UP_P99_MS)) continue;
+          const below = ladder.filter((l) => l < c).map((l) => samples[s.id][l]);
+          if (below.some((runs) => !runs || summary(runs).p99AddedMs > GIVE_UP_P99_MS)) continue;
+          if (below.flat().some((run) => overloaded(run, streams))) continue;
           log(`  latency round ${round + 1}/${rounds}: ${s.label} @${c}`);
           samples[s.id][c] = [...(samples[s.id][c] ?? []), await s.run(c, streams)];
         }
@@ -64,6 +64,12 @@ export async function benchLatency(p, log) {
   };
 }
 
+/** A level's run that says the setup is past its knee: nothing is learnt by driving it higher. */
+function overloaded(run, streams) {
+  const length = (TOKENS * TOKEN_DELAY_MS * (streams + 1)) / 1000; // the spread, then the streams
+  return run.errors > 0 || run.seconds > GIVE_UP_SLOWDOWN * length;
+}
+
 /** The most streams held: the highest level at which it and every level below it held (0: none). */
 function highestRun(ladder, held) {
   let best = 0;
@@ -72,60 +78,6 @@ function highestRun(ladder, held) {
     best = c;
   }
   return best;
-}
-
-async function startSetups() {
-  const setups = [];
-  for (const instances of [1, 2]) {
-    // maxConcurrency above the ladder's top: every stream is on the wire, none in Axon's queue.
-    const axon = await startAxon({ module: SLOW_AGENT, instances, maxConcurrency: 2000, maxQueue: 2000 });
-    const pids = () => axon.status().map((worker) => worker.pid);
-    setups.push({
-      id: `axon.${instances}`,
-      label: `Axon axon.stream, ${instances} inst`,
-      processes: instances,
-      run: (c, streams) => measureTokens((prompt) => axon.stream("echo", prompt), c, streams, pids),
-      rss: () => pids().map(rssMiB),
-      stop: () => axon.close(),
-    });
-  }
-  const { child } = await startPython("latency_inprocess.py", ["--agent", SLOW_AGENT]);
-  setups.push({
-    id: "inprocess.1",
-    label: "in-process run_stream_events",
-    processes: 1,
-    run: (c, streams) => inProcessLevel(child, c, streams),
-    stop: () => stopPython(child),
-  });
-  return setups;
-}
-
-/** One level in the in-process Python script, CPU read from /proc like every other setup. */
-function inProcessLevel(child, concurrency, streams) {
-  return new Promise((resolve) => {
-    let buffer = "";
-    const cpu0 = cpuNow([child.pid]);
-    const onData = (chunk) => {
-      buffer += chunk;
-      const end = buffer.indexOf("\n");
-      if (end < 0) return;
-      child.stdout.off("data", onData);
-      const answer = JSON.parse(buffer.slice(0, end));
-      const cpu = cpuNow([child.pid]);
-      resolve({
-        ...answer,
-        hostCpuMs: 0,
-        pythonCpuMs: cpu.python - cpu0.python,
-        hostRssDeltaMiB: undefined,
-        concurrency,
-      });
-    };
-    child.stdout.on("data", onData);
-    const spread = TOKENS * TOKEN_DELAY_MS;
-    child.stdin.write(
-      `${JSON.stringify({ concurrency, streams, prompt: TOKEN_PROMPT, spread_ms: spread, delay_ms: TOKEN_DELAY_MS })}\n`,
-    );
-  });
 }
 
 /** Pools the rounds of one setup at one level: percentiles over every gap, CPU over every token. */
@@ -175,13 +127,19 @@ export function latencyTable(latency) {
   );
   // Host RSS at the highest level measured: at low levels the host's heap growth is mostly noise.
   const top = (s) => s.levels[latency.ladder.filter((c) => s.levels[c]).at(-1)];
-  const held = Object.values(latency.setups).map((s) => [
-    s.label,
-    s.processes,
-    s.heldStreams,
-    s.heldStreamsP90,
-    top(s)?.hostRssMiBPer1000 === undefined ? "" : fmt(top(s).hostRssMiBPer1000),
-  ]);
+  const held = Object.values(latency.setups).map((s) => {
+    // First token and CPU where the setup still held (p99), else at the lowest level.
+    const at = s.levels[s.heldStreams] ?? s.levels[latency.ladder[0]];
+    return [
+      s.label,
+      s.processes,
+      s.heldStreams,
+      s.heldStreamsP90,
+      at ? fmt(at.firstP99Ms) : "",
+      at ? fmt(at.hostCpuMsPerToken + at.pythonCpuMsPerToken) : "",
+      top(s)?.hostRssMiBPer1000 === undefined ? "" : fmt(top(s).hostRssMiBPer1000),
+    ];
+  });
   return [
     markdownTable(
       [
@@ -198,64 +156,11 @@ export function latencyTable(latency) {
         "procs",
         "p99",
         "p90 (load-tolerant)",
+        "1st token p99 ms (there)",
+        "CPU ms/token, Node + Python (there)",
         "host RSS MiB /1,000 (top level)",
       ],
       held,
     ),
   ].join("\n\n");
-}
-
-/** Rows for the ratio table (bench/ratios.mjs's shape). */
-export function latencyRatios(latency) {
-  if (!latency) return [];
-  const s = latency.setups;
-  const inproc = s["inprocess.1"];
-  const level = (id, c) => s[id]?.levels[c];
-  const cpu = (l) => l && l.hostCpuMsPerToken + l.pythonCpuMsPerToken;
-  // 0 / 0 (neither side held any level) or a side not measured: no value, "not measured".
-  const row = (name, value, unit, target, test) => {
-    const v = Number.isFinite(value) ? value : undefined;
-    return { name, value: v, unit, target, ok: v === undefined ? undefined : test(v) };
-  };
-  const low = latency.ladder[0];
-  return [
-    ...[1, 2].map((n) =>
-      row(
-        `streams held (p99 added <= ${HOLD_P99_MS} ms), Axon ${n} inst / ${n} x in-process`,
-        s[`axon.${n}`] && inproc ? s[`axon.${n}`].heldStreams / (n * inproc.heldStreams) : undefined,
-        "x",
-        ">= 1.0",
-        (v) => v >= 1,
-      ),
-    ),
-    ...[1, 2].map((n) =>
-      row(
-        `streams held (p90 added <= ${HOLD_P99_MS} ms), Axon ${n} inst / ${n} x in-process`,
-        s[`axon.${n}`] && inproc ? s[`axon.${n}`].heldStreamsP90 / (n * inproc.heldStreamsP90) : undefined,
-        "x",
-        "(info)",
-        () => true,
-      ),
-    ),
-    ...[1, 2].flatMap((n) =>
-      latency.ladder
-        .slice(1, 3)
-        .map((c) =>
-          row(
-            `first-token p99 @${c} streams, Axon ${n} inst / in-process`,
-            level(`axon.${n}`, c)?.firstP99Ms / level("inprocess.1", c)?.firstP99Ms,
-            "x",
-            "<= 1.0",
-            (v) => v <= 1,
-          ),
-        ),
-    ),
-    row(
-      `CPU per token @${low} streams, Axon 1 inst / in-process`,
-      cpu(level("axon.1", low)) / cpu(level("inprocess.1", low)),
-      "x",
-      "(info)",
-      () => true,
-    ),
-  ];
 }

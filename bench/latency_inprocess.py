@@ -14,14 +14,12 @@ one after another. The answer, times in ms, measured where an in-process user re
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
-import sys
 import time
 from typing import Any
 
-from _echo import load_agent, text_of
+from _echo import text_of
+from _json_lines import answer_each_line
 
 
 async def level(agent: Any, request: dict[str, Any]) -> dict[str, Any]:
@@ -63,17 +61,5 @@ async def level(agent: Any, request: dict[str, Any]) -> dict[str, Any]:
     return {"firsts": firsts, "gaps": gaps, "tokens": tokens, "errors": errors, "seconds": seconds}
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--agent", default="examples.agents.slow_tokens:agent")
-    agent = load_agent(parser.parse_args().agent)
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1024 * 1024)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    print("READY", flush=True)
-    while line := await reader.readline():
-        print(json.dumps(await level(agent, json.loads(line))), flush=True)
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(answer_each_line("examples.agents.slow_tokens:agent", level))

@@ -1,7 +1,8 @@
 // The tables `npm run bench` prints (and docs/benchmarks.md copies): one row per setup, then
 // lifecycle, then the ratios against the issue's targets.
 
-import { latencyRatios, latencyTable } from "./latency.mjs";
+import { latencyTable } from "./latency.mjs";
+import { latencyRatios } from "./latency-ratios.mjs";
 import { fmt, markdownTable } from "./lib/table.mjs";
 import { ratios } from "./ratios.mjs";
 import { reloadTable } from "./reload.mjs";
