@@ -1,41 +1,22 @@
 // Section 5, lifecycle: cold start (createAxon until it resolves, i.e. every worker ready) with 1
-// and 4 workers, recovery after SIGKILL of a worker (without and with a warm standby), and
-// resident memory per worker.
+// and 4 workers, recovery after SIGKILL of a worker (without and with a warm standby), and memory
+// per worker: each of them for workers forked from a template (the default) and spawned ones
+// (`python.fork: false`), interleaved in every round.
+import { readFileSync } from "node:fs";
 import { startAxon } from "./lib/axon-host.mjs";
 import { withoutBytecodeCache } from "./lib/bytecode-cache.mjs";
 import { UNARY_PROMPT } from "./lib/params.mjs";
-import { rssMiB } from "./lib/python.mjs";
 import { median } from "./lib/stats.mjs";
+
+const MODES = { fork: { fork: true }, spawn: { fork: false } };
 
 /** @returns {Promise<{ lifecycle: object }>} */
 export async function benchLifecycle(p, log) {
-  const coldStart1 = [];
-  const coldStart4 = [];
-  const recovery = [];
+  const samples = { fork: emptySamples(), spawn: emptySamples() };
   const recoveryStandby = [];
-  let firstRunMs;
-  let idleRss;
   for (let round = 0; round < p.coldRepeats; round++) {
-    log(`  cold start, 4 workers (${round + 1}/${p.coldRepeats})`);
-    let t0 = performance.now();
-    const four = await startAxon({ instances: 4 });
-    coldStart4.push(performance.now() - t0);
-    idleRss = four.status().map((worker) => rssMiB(worker.pid));
-    await four.close();
-
-    log(`  cold start, 1 worker (${round + 1}/${p.coldRepeats})`);
-    t0 = performance.now();
-    const one = await startAxon({ instances: 1 });
-    coldStart1.push(performance.now() - t0);
-    try {
-      t0 = performance.now();
-      await one.run("echo", UNARY_PROMPT);
-      firstRunMs ??= performance.now() - t0;
-      log(`  recovery after SIGKILL (${round + 1}/${p.coldRepeats})`);
-      recovery.push(await killAndRecover(one));
-    } finally {
-      await one.close();
-    }
+    const modes = round % 2 === 0 ? ["fork", "spawn"] : ["spawn", "fork"];
+    for (const mode of modes) await measureMode(mode, samples[mode], round, p, log);
 
     // The same kill with `standby: 1`: a booted spare takes the slot, no Python boot on the path.
     log(`  recovery after SIGKILL, standby 1 (${round + 1}/${p.coldRepeats})`);
@@ -54,23 +35,82 @@ export async function benchLifecycle(p, log) {
     log("  cold start, 1 worker, no bytecode cache");
     coldStartNoBytecodeMs = await withoutBytecodeCache(async () => {
       const t0 = performance.now();
-      const axon = await startAxon({ instances: 1 });
+      const axon = await startAxon({ instances: 1 }, MODES.spawn);
       const ms = performance.now() - t0;
       await axon.close();
       return ms;
     });
   }
+  const summary = (s) => ({
+    coldStart1Ms: median(s.coldStart1),
+    coldStart4Ms: median(s.coldStart4),
+    firstRunMs: median(s.firstRun),
+    recoveryMs: median(s.recovery.map((r) => r.ms)),
+    recoveryExitSeenMs: median(s.recovery.map((r) => r.exitSeenMs)),
+    recoveryReadyMs: median(s.recovery.map((r) => r.replacementReadyMs)),
+    idleRssMiB: s.memory?.rssMiB,
+    idlePrivateMiB: s.memory?.privateMiB,
+    idleTotalRssMiB: s.memory?.totalRssMiB,
+    idleTotalPrivateMiB: s.memory?.totalPrivateMiB,
+  });
   return {
     lifecycle: {
       coldStartNoBytecodeMs,
-      coldStart1Ms: median(coldStart1),
-      coldStart4Ms: median(coldStart4),
-      firstRunMs,
-      recoveryMs: median(recovery.map((r) => r.ms)),
+      // The default (forked workers) at the top level, as before; the spawned baseline beside it.
+      ...summary(samples.fork),
+      spawn: summary(samples.spawn),
       recoveryStandbyMs: median(recoveryStandby.map((r) => r.ms)),
-      idleRssMiB: idleRss,
-      samples: { coldStart1, coldStart4, recovery, recoveryStandby },
+      samples: { ...samples, recoveryStandby },
     },
+  };
+}
+
+function emptySamples() {
+  return { coldStart1: [], coldStart4: [], firstRun: [], recovery: [], memory: undefined };
+}
+
+async function measureMode(mode, s, round, p, log) {
+  log(`  ${mode}: cold start, 4 workers (${round + 1}/${p.coldRepeats})`);
+  let t0 = performance.now();
+  const four = await startAxon({ instances: 4 }, MODES[mode]);
+  s.coldStart4.push(performance.now() - t0);
+  try {
+    await Promise.all([1, 2, 3, 4].map(() => four.run("echo", UNARY_PROMPT)));
+    s.memory = memoryOf(four.status().map((worker) => worker.pid));
+  } finally {
+    await four.close();
+  }
+
+  log(`  ${mode}: cold start, 1 worker, and recovery after SIGKILL (${round + 1}/${p.coldRepeats})`);
+  t0 = performance.now();
+  const one = await startAxon({ instances: 1 }, MODES[mode]);
+  s.coldStart1.push(performance.now() - t0);
+  try {
+    t0 = performance.now();
+    await one.run("echo", UNARY_PROMPT);
+    s.firstRun.push(performance.now() - t0);
+    s.recovery.push(await killAndRecover(one));
+  } finally {
+    await one.close();
+  }
+}
+
+/**
+ * Resident memory of each worker (Rss) and the part of it no other process shares (Private_*,
+ * /proc/PID/smaps_rollup): forked workers share the template's imported modules copy-on-write.
+ */
+function memoryOf(pids) {
+  const rows = pids.map((pid) => {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+    return { rss: kib("Rss") / 1024, private: (kib("Private_Clean") + kib("Private_Dirty")) / 1024 };
+  });
+  const sum = (values) => values.reduce((a, b) => a + b, 0);
+  return {
+    rssMiB: rows.map((r) => r.rss),
+    privateMiB: rows.map((r) => r.private),
+    totalRssMiB: sum(rows.map((r) => r.rss)),
+    totalPrivateMiB: sum(rows.map((r) => r.private)),
   };
 }
 

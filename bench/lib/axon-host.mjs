@@ -3,10 +3,13 @@ import { createAxon } from "axon-agents";
 import { AGENT_SPEC } from "./params.mjs";
 import { repoRoot } from "./python.mjs";
 
-/** createAxon with one agent `echo` (AGENT_SPEC); `agent` merges into its config (instances...). */
-export function startAxon(agent = {}) {
+/**
+ * createAxon with one agent `echo` (AGENT_SPEC); `agent` merges into its config (instances...),
+ * `python` into its python section (`fork: false` spawns every worker instead of forking it).
+ */
+export function startAxon(agent = {}, python = {}) {
   return createAxon({
-    python: { cwd: repoRoot },
+    python: { cwd: repoRoot, ...python },
     agents: { echo: { module: AGENT_SPEC, ...agent } },
   });
 }

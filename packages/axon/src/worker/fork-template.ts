@@ -20,6 +20,12 @@ export class ForkUnsafeError extends Error {}
 /** A template whose imported project code changed on disk: a new template imports it afresh. */
 export class TemplateStaleError extends Error {}
 
+/**
+ * A template that failed (could not start, exited, spoke another protocol). Never seen by a
+ * caller: the launcher spawns the worker instead and logs this as the reason.
+ */
+export class TemplateFailedError extends Error {}
+
 /** Where a template runs: one per Python, working directory and environment. */
 export interface TemplateSpec {
   python: string;
@@ -95,7 +101,7 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
   rmSync(spec.acceptPath, { force: true });
   const server: Server = createServer((socket) => accept(socket));
   server.on("error", (cause) =>
-    fail(new Error(`fork template: cannot listen on ${spec.acceptPath}: ${cause}`)),
+    fail(new TemplateFailedError(`fork template: cannot listen on ${spec.acceptPath}: ${cause}`)),
   );
   server.listen(spec.acceptPath);
 
@@ -117,12 +123,16 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
     log.debug({ stream: "stderr" }, line);
   });
   splitLines(process_.stdio[CONTROL_FD] as Readable, (line) => onMessage(line));
-  process_.on("error", (cause) => fail(new Error(`fork template could not start: ${cause.message}`)));
+  process_.on("error", (cause) =>
+    fail(new TemplateFailedError(`fork template could not start: ${cause.message}`)),
+  );
   process_.on("exit", (code, signal) => {
     exited = true;
     const tail = stderrTail.text().trim();
     fail(
-      new Error(`fork template exited (${signal ?? `code ${code}`})${tail ? `: ${tail.slice(-400)}` : ""}`),
+      new TemplateFailedError(
+        `fork template exited (${signal ?? `code ${code}`})${tail ? `: ${tail.slice(-400)}` : ""}`,
+      ),
     );
     for (const child of children.values()) child.orphaned();
     server.close();
@@ -141,11 +151,19 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
   }
 
   function onMessage(line: string) {
-    let message: TemplateMessage;
+    // Code the template imports may write on this fd too (it is a worker's control fd): what is
+    // not one of the template's messages is logged and skipped.
+    let message: TemplateMessage | undefined;
     try {
-      message = JSON.parse(line) as TemplateMessage;
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        message = parsed as TemplateMessage;
+      }
     } catch {
-      log.warn({ line }, "fork template: unreadable control line");
+      // not JSON
+    }
+    if (message === undefined) {
+      log.warn({ line: line.slice(0, 200) }, "fork template: unreadable control line");
       return;
     }
     if (message.type === "template" && message.protocol === PROTOCOL_VERSION) {
@@ -157,7 +175,9 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
     } else if (settleReady) {
       // Not a template of this Axon (an older worker wheel, or no axon_worker at all): the
       // spawned worker that replaces it says what is wrong, as it would have without templates.
-      abandon(new Error(`not a fork template of protocol ${PROTOCOL_VERSION}: ${line.slice(0, 200)}`));
+      abandon(
+        new TemplateFailedError(`not a fork template of protocol ${PROTOCOL_VERSION}: ${line.slice(0, 200)}`),
+      );
     } else if (message.type === "stale") {
       retired = true;
       fail(new TemplateStaleError(message.reason ?? "the project's code changed"));
@@ -276,7 +296,8 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
     ready,
     usable: () => !exited && !retired,
     fork(command) {
-      if (exited || retired) return Promise.reject(new Error("fork template is no longer in use"));
+      if (exited || retired)
+        return Promise.reject(new TemplateFailedError("fork template is no longer in use"));
       const id = String(nextId++);
       const args = workerArgs(command).slice(2); // without `-m axon_worker`
       const request = { fork: id, argv: args, connect: spec.acceptPath, preload: modulesOf(command) };
