@@ -86,6 +86,25 @@ export function ratios({ subjects, lifecycle, held }) {
       "x",
       ["<= 1.0", (v) => v <= 1],
     ],
+    ["recovery without a spare, forked worker", lifecycle?.recoveryMs, "ms", ["<= 100", (v) => v <= 100]],
+    [
+      "recovery without a spare, forked / spawned",
+      ratio(lifecycle?.recoveryMs, lifecycle?.spawn?.recoveryMs),
+      "x",
+      INFO,
+    ],
+    [
+      "cold start, 4 workers, forked / spawned",
+      ratio(lifecycle?.coldStart4Ms, lifecycle?.spawn?.coldStart4Ms),
+      "x",
+      INFO,
+    ],
+    [
+      "private memory per idle worker, forked / spawned",
+      ratio(lifecycle?.idleTotalPrivateMiB, lifecycle?.spawn?.idleTotalPrivateMiB),
+      "x",
+      INFO,
+    ],
     [
       "recovery with standby 1 / cold start, 1 worker",
       ratio(lifecycle?.recoveryStandbyMs, lifecycle?.coldStart1Ms),

@@ -49,13 +49,31 @@ export function report(results) {
   const lifecycle = markdownTable(
     ["lifecycle", "value"],
     [
-      ["cold start, 1 worker (createAxon until ready)", `${fmt(l.coldStart1Ms)} ms`],
-      ["cold start, 4 workers", `${fmt(l.coldStart4Ms)} ms`],
-      ["cold start, 1 worker, no bytecode cache (full runs)", `${fmt(l.coldStartNoBytecodeMs)} ms`],
-      ["first run after cold start", `${fmt(l.firstRunMs)} ms`],
-      ["recovery: SIGKILL -> next successful run", recoveryText(l, "recovery")],
-      ["recovery with `standby: 1` (a ready spare takes the slot)", recoveryText(l, "recoveryStandby")],
-      ["RSS per Axon worker, idle", mib(l.idleRssMiB)],
+      ["cold start, 1 worker (createAxon until ready): forked / spawned", pair(l, "coldStart1Ms", " ms")],
+      ["cold start, 4 workers: forked / spawned", pair(l, "coldStart4Ms", " ms")],
+      ["cold start, 1 worker, spawned, no bytecode cache (full runs)", `${fmt(l.coldStartNoBytecodeMs)} ms`],
+      ["first run after cold start: forked / spawned", pair(l, "firstRunMs", " ms")],
+      ["recovery: SIGKILL -> next successful run, forked", recoveryText(l.samples?.fork, l.recoveryMs)],
+      [
+        "recovery: SIGKILL -> next successful run, spawned",
+        recoveryText(l.samples?.spawn, l.spawn?.recoveryMs),
+      ],
+      [
+        "recovery with `standby: 1` (a ready spare takes the slot)",
+        recoveryText(l.samples, l.recoveryStandbyMs, "recoveryStandby"),
+      ],
+      [
+        "RSS per Axon worker, idle, 4 workers: forked / spawned",
+        `${mib(l.idleRssMiB)} / ${mib(l.spawn?.idleRssMiB)}`,
+      ],
+      [
+        "of it private to each worker (smaps Private_*): forked / spawned",
+        `${mib(l.idlePrivateMiB)} / ${mib(l.spawn?.idlePrivateMiB)}`,
+      ],
+      [
+        "4 workers, total RSS / total private: forked; spawned",
+        `${mib(l.idleTotalRssMiB)} / ${mib(l.idleTotalPrivateMiB)}; ${mib(l.spawn?.idleTotalRssMiB)} / ${mib(l.spawn?.idleTotalPrivateMiB)}`,
+      ],
       ["RSS per Axon worker, after load", mib(rss.axon)],
       [
         "RSS bare gRPC server (agent mode) / stdio bridge",
@@ -92,9 +110,13 @@ function mib(value) {
   return `${list.map((v) => fmt(v)).join(", ")} MiB`;
 }
 
-function recoveryText(l, key) {
-  const ms = l[`${key}Ms`];
-  const r = l.samples?.[key]?.find((sample) => sample.ms === ms);
+/** A lifecycle figure of forked workers (the top level) and of spawned ones (`spawn`). */
+function pair(l, key, unit) {
+  return `${fmt(l[key])}${unit} / ${fmt(l.spawn?.[key])}${unit}`;
+}
+
+function recoveryText(samples, ms, key = "recovery") {
+  const r = samples?.[key]?.find((sample) => sample.ms === ms);
   if (ms === undefined || !r) return "-";
   return `${fmt(ms)} ms (exit seen ${fmt(r.exitSeenMs)}, replacement ready ${fmt(r.replacementReadyMs)}; ${r.failedRuns} runs failed)`;
 }
