@@ -23,6 +23,7 @@ from ._events import EventTranslator, EventWriter
 from ._proto.axon.v1 import describe_pb2, run_pb2
 from ._result import to_response
 from ._run import ModelCache, build_run_kwargs, run_id_of
+from ._stream_run import stream_run
 from ._telemetry import run_context
 
 __all__ = ["AgentService"]
@@ -162,7 +163,9 @@ class AgentService:
             # Events ready at once cross in one message (EventWriter); a lone one goes out at once.
             writer = EventWriter(context.write)
             try:
-                async with agent.run_stream_events(**kwargs) as events:
+                # Closed here, in this task, if the write fails: a generator left to the garbage collector
+                # would unwind pydantic-ai's run in another context (pydantic/pydantic-ai#5132).
+                async with contextlib.aclosing(stream_run(agent, **kwargs)) as events:
                     async for event in events:
                         for message in translator.translate(event):
                             await writer.put(message)
