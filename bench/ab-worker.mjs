@@ -3,7 +3,9 @@
 // starts `python -m axon_worker` twice, once with <before src> (e.g. a `git worktree` of an older
 // commit's python/src) first on PYTHONPATH and once with this checkout's, and drives both with the
 // bare grpc-js client in interleaved rounds: 33-event echo streams at 64 in flight (or unary runs
-// with --op run). Prints the medians over rounds: streams/s, events/s, CPU per event (Node, Python).
+// with --op run). Prints the medians over rounds: ops/s, events/s (streams), CPU per event or run (Node, Python) and
+// the Python CPU split by thread: the event loop's (main) and gRPC's own (poller, event engine).
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { drive } from "./lib/drive.mjs";
@@ -33,6 +35,20 @@ const start = async (name, pythonPath) => {
     else process.env.PYTHONPATH = saved;
   }
 };
+// CPU ms of the worker's main thread and of all its others (gRPC's poller and event-engine
+// threads), from /proc/PID/task/TID/stat (utime + stime, in 10 ms clock ticks).
+const threadCpu = (pid) => {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    if (tid === String(pid)) main += ms;
+    else others += ms;
+  }
+  return { main, others };
+};
 const setups = [await start("before", positionals[0]), await start("after")];
 const op = (s) =>
   values.op === "run"
@@ -43,13 +59,17 @@ try {
   for (const s of setups) await drive(() => op(s), { total: 100, concurrency: 16 });
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const s of round % 2 ? [...setups].reverse() : setups) {
+      const before = threadCpu(s.child.pid);
       const r = await drive(() => op(s), {
         total: 600,
         concurrency: 64,
         maxSeconds: 6,
         pids: () => [s.child.pid],
       });
+      const after = threadCpu(s.child.pid);
       results[s.name].push({
+        mainMsPerItem: (after.main - before.main) / r.items,
+        grpcMsPerItem: (after.others - before.others) / r.items,
         perSec: r.perSec,
         itemsPerSec: r.items / r.seconds,
         nodeMsPerItem: (r.cpu.hostMs * r.ops) / r.items,
@@ -64,10 +84,14 @@ try {
   }
   sockets.remove();
 }
+const item = values.op === "run" ? "run" : "event";
 for (const [name, rows] of Object.entries(results)) {
   const m = (key) => Number(median(rows.map((row) => row[key])).toPrecision(3));
   console.log(
-    `${name}: ${m("perSec")} ${values.op}s/s, ${m("itemsPerSec")} events/s, CPU per event ` +
-      `Node ${m("nodeMsPerItem")} ms + Python ${m("pythonMsPerItem")} ms`,
+    `${name}: ${m("perSec")} ${values.op}s/s, ` +
+      (item === "event" ? `${m("itemsPerSec")} events/s, ` : "") +
+      `CPU per ${item} ` +
+      `Node ${m("nodeMsPerItem")} ms + Python ${m("pythonMsPerItem")} ms ` +
+      `(main thread ${m("mainMsPerItem")}, gRPC threads ${m("grpcMsPerItem")})`,
   );
 }
