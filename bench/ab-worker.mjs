@@ -3,8 +3,9 @@
 // starts `python -m axon_worker` twice, once with <before src> (e.g. a `git worktree` of an older
 // commit's python/src) first on PYTHONPATH and once with this checkout's, and drives both with the
 // bare grpc-js client in interleaved rounds: 33-event echo streams at 64 in flight (or unary runs
-// with --op run). Prints the medians over rounds: ops/s, events/s (streams), CPU per event or run (Node, Python) and
-// the Python CPU split by thread: the event loop's (main) and gRPC's own (poller, event engine).
+// with --op run; another level with --concurrency N). Prints the medians over rounds: ops/s,
+// events/s (streams), CPU per event or run (Node, Python) and the Python CPU split by thread: the
+// event loop's (main) and gRPC's own (poller, event engine).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,10 +17,16 @@ import { median } from "./lib/stats.mjs";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rounds: { type: "string", default: "6" }, op: { type: "string", default: "stream" } },
+  options: {
+    rounds: { type: "string", default: "6" },
+    op: { type: "string", default: "stream" },
+    concurrency: { type: "string", default: "64" },
+  },
 });
 if (positionals.length !== 1) {
-  console.error("usage: node bench/ab-worker.mjs <before python/src> [--rounds 6] [--op stream|run]");
+  console.error(
+    "usage: node bench/ab-worker.mjs <before python/src> [--rounds 6] [--op stream|run] [--concurrency 64]",
+  );
   process.exit(2);
 }
 const sockets = socketDir();
@@ -62,7 +69,7 @@ try {
       const before = threadCpu(s.child.pid);
       const r = await drive(() => op(s), {
         total: 600,
-        concurrency: 64,
+        concurrency: Number(values.concurrency),
         maxSeconds: 6,
         pids: () => [s.child.pid],
       });

@@ -36,9 +36,10 @@ _SIGNALS = ("SIGTERM", "SIGINT")
 
 # grpc.aio's poller thread needs the GIL to hand each completion (a request in, a reply sent) to the
 # event loop; while the loop runs an agent it waits up to the switch interval (CPython's default:
-# 5 ms) before asking for it, so completions arrive late and in bursts. 0.5 ms, in 5 A/B runs of
-# bench/ab-worker.mjs --op run (64 in flight, a loaded 2-core machine): +2..+28% runs/s (median
-# +11%), Python CPU per run -20..+3% (median -10%); 50 ms was worse on both.
+# 5 ms) before asking for it, so completions arrive late and in bursts. 0.5 ms, in A/B runs of
+# bench/ab-worker.mjs --op run on a loaded 2-core machine: at 64 in flight (7 runs) +1..+28% runs/s
+# (median +11%), Python CPU per run median -9%; at 16 (2 runs) no gain (-14%, +0.5%); 50 ms was
+# worse on both. Noisy: re-measure on a quiet machine.
 # https://docs.python.org/3/library/sys.html#sys.setswitchinterval
 _SWITCH_INTERVAL_S = 0.0005
 
