@@ -34,14 +34,8 @@ logger = logging.getLogger("axon_worker.server")
 SERVING = health_pb2.HealthCheckResponse.SERVING
 _SIGNALS = ("SIGTERM", "SIGINT")
 
-# grpc.aio's poller thread needs the GIL to hand each completion (a request in, a reply sent) to the
-# event loop; while the loop runs an agent it waits up to the switch interval (CPython's default:
-# 5 ms) before asking for it, so completions arrive late and in bursts. 0.5 ms, in A/B runs of
-# bench/ab-worker.mjs --op run on a loaded 2-core machine: at 64 in flight (7 runs) +1..+28% runs/s
-# (median +11%), Python CPU per run median -9%; at 16 (2 runs) no gain (-14%, +0.5%); 50 ms was
-# worse on both. Noisy: re-measure on a quiet machine.
-# https://docs.python.org/3/library/sys.html#sys.setswitchinterval
-_SWITCH_INTERVAL_S = 0.0005
+# CPython's GIL switch interval stays at its default: 0.5 ms (for grpc.aio's poller thread) measured
+# -10 % runs/s at 16 and 64 in flight on a quiet machine (docs/benchmarks.md, "Refuted").
 
 
 async def serve(
@@ -56,7 +50,6 @@ async def serve(
     Raises `BindError` or `LifespanError` before anything is served.
     """
     loop = asyncio.get_running_loop()
-    sys.setswitchinterval(_SWITCH_INTERVAL_S)
     service = AgentService(agents, ModelCache(options.model), deps)
     # gRPC's default receive limit is 4 MiB, far below the host's: a longer history (or a large
     # host-tool round trip) was refused with RESOURCE_EXHAUSTED, which read as `overloaded`.
