@@ -116,12 +116,20 @@ async def test_a_failed_write_surfaces_on_the_next_put() -> None:
 
 async def test_a_fast_agents_stream_arrives_in_fewer_messages_than_events_in_order(raw: Client) -> None:
     prompt = " ".join(f"w{i}" for i in range(300))
-    messages = await raw.stream_messages(RunRequest(agent="echo", prompt=prompt))
-    events = [event for message in messages for event in flatten(message)]
-    assert len(messages) < len(events)
-    assert any(m.WhichOneof("event") == "batch" for m in messages)
-    assert "".join(e.text_delta.text for e in events[:-1]) == prompt
-    assert [e.WhichOneof("event") for e in events] == ["text_delta"] * 300 + ["final"]
+    # A batch forms when events are produced while a write is in flight, which depends on how the
+    # loop and grpc's poller thread are scheduled: on a loaded machine one stream may by chance have
+    # every write finish first. Order and content are checked on every try; a worker that never
+    # batches fails all three.
+    batched = False
+    for _ in range(3):
+        messages = await raw.stream_messages(RunRequest(agent="echo", prompt=prompt))
+        events = [event for message in messages for event in flatten(message)]
+        assert "".join(e.text_delta.text for e in events[:-1]) == prompt
+        assert [e.WhichOneof("event") for e in events] == ["text_delta"] * 300 + ["final"]
+        if len(messages) < len(events) and any(m.WhichOneof("event") == "batch" for m in messages):
+            batched = True
+            break
+    assert batched
 
 
 async def test_tool_calls_results_and_text_keep_their_order_under_batching(raw: Client) -> None:
