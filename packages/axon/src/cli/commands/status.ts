@@ -24,13 +24,15 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
 
 export function formatStatus(workers: WorkerStatus[]): string {
   return formatTable(
-    ["AGENT", "#", "STATE", "PID/ADDRESS", "IN-FLIGHT", "QUEUED", "RESTARTS", "UPTIME"],
+    ["AGENT", "#", "STATE", "PID/ADDRESS", "STARTED", "IN-FLIGHT", "QUEUED", "RESTARTS", "UPTIME"],
     workers.map((w) => [
       w.agent,
       String(w.instance),
       w.state,
       // A remote worker has no pid here: its address says where it is.
       w.pid !== undefined ? String(w.pid) : w.kind === "remote" ? (w.address ?? "-") : "-",
+      // Forked from its environment's template, spawned, or another machine's (docs/supervision.md).
+      w.kind === "remote" ? "remote" : (w.startedBy ?? "-"),
       String(w.inFlight),
       String(w.queued),
       String(w.restarts),
