@@ -11,6 +11,8 @@ import { CONTROL_FD, localWorkerEnv, type WorkerCommand, workerArgs } from "./sp
 /** The fds a forked worker connects back to the host, in this order: lifeline, stdout, stderr, control. */
 const CHILD_FDS = [0, 1, 2, CONTROL_FD] as const;
 const HEADER = /^axon-fork (\S+) (\d+)$/;
+/** How long a forked worker that exited may take to have connected all its sockets. */
+const EARLY_EXIT_GRACE_MS = 1000;
 /** How often an orphaned worker (its template gone, so no exit report) is checked for. */
 const ORPHAN_POLL_MS = 100;
 
@@ -89,6 +91,8 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
   const stderrTail = createTailBuffer();
   const pending = new Map<string, PendingFork>();
   const children = new Map<number, ForkedChild>();
+  /** Exits reported before their worker's sockets had all connected (see `earlyExit`). */
+  const earlyExits = new Map<number, ExitInfo>();
   let nextId = 0;
   let exited = false;
   let retired = false;
@@ -189,7 +193,10 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
       }
     } else if (message.type === "exited" && message.pid !== undefined) {
       const signal = (message.signal ?? null) as NodeJS.Signals | null;
-      children.get(message.pid)?.onExit({ exitCode: message.code ?? null, signal });
+      const info = { exitCode: message.code ?? null, signal };
+      const child = children.get(message.pid);
+      if (child) child.onExit(info);
+      else earlyExit(message.pid, info);
     }
   }
 
@@ -225,6 +232,25 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
       complete(match[1] as string, fork);
     };
     socket.on("data", onData);
+  }
+
+  /**
+   * A worker that failed at once (say its agent cannot load) can exit before the host has accepted
+   * all of its sockets: its exit is kept for when it is complete, and if its sockets never all
+   * arrive the fork fails (and the launcher spawns the worker, which reports why it cannot start).
+   */
+  function earlyExit(pid: number, info: ExitInfo) {
+    earlyExits.set(pid, info);
+    setTimeout(() => {
+      if (!earlyExits.has(pid)) return;
+      earlyExits.delete(pid);
+      for (const [id, fork] of pending) {
+        if (fork.pid !== pid) continue;
+        pending.delete(id);
+        for (const socket of fork.sockets.values()) socket.destroy();
+        fork.reject(new TemplateFailedError(`forked worker ${pid} exited before it connected`));
+      }
+    }, EARLY_EXIT_GRACE_MS);
   }
 
   /** A fork is complete once its pid is known and all four of its sockets have connected. */
@@ -273,6 +299,11 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
       },
     };
     children.set(pid, child);
+    const exitedAlready = earlyExits.get(pid);
+    if (exitedAlready) {
+      earlyExits.delete(pid);
+      child.onExit(exitedAlready);
+    }
     return {
       pid,
       startedBy: "fork",
