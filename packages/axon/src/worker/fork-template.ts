@@ -11,6 +11,8 @@ import { CONTROL_FD, localWorkerEnv, type WorkerCommand, workerArgs } from "./sp
 /** The fds a forked worker connects back to the host, in this order: lifeline, stdout, stderr, control. */
 const CHILD_FDS = [0, 1, 2, CONTROL_FD] as const;
 const HEADER = /^axon-fork (\S+) (\d+)$/;
+/** How long a template may take to import pydantic-ai before it is given up (its workers spawned). */
+const READY_TIMEOUT_MS = 60_000;
 /** How long a forked worker that exited may take to have connected all its sockets. */
 const EARLY_EXIT_GRACE_MS = 1000;
 /** How often an orphaned worker (its template gone, so no exit report) is checked for. */
@@ -101,6 +103,17 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
     settleReady = { resolve, reject };
   });
   ready.catch(() => {}); // a launcher that never forks must not see an unhandled rejection
+  // A template that never answers (a hung import) must not hold every later start of its
+  // environment: past the bound it is given up, and the workers are spawned.
+  const readyTimer = setTimeout(() => {
+    if (settleReady)
+      abandon(new TemplateFailedError(`fork template not ready within ${READY_TIMEOUT_MS} ms`));
+  }, READY_TIMEOUT_MS);
+  readyTimer.unref();
+  void ready.then(
+    () => clearTimeout(readyTimer),
+    () => clearTimeout(readyTimer),
+  );
 
   rmSync(spec.acceptPath, { force: true });
   const server: Server = createServer((socket) => accept(socket));
