@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { PROTOCOL_VERSION } from "./control-message.js";
 import type { ExitInfo, LaunchedWorker } from "./launched-worker.js";
 import { createTailBuffer, splitLines } from "./line-splitter.js";
+import { isProcessAlive } from "./process-alive.js";
 import { CONTROL_FD, localWorkerEnv, type WorkerCommand, workerArgs } from "./spawn-worker.js";
 
 /** The fds a forked worker connects back to the host, in this order: lifeline, stdout, stderr, control. */
@@ -303,7 +304,7 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
       orphaned: () => {
         void streamsClosed.then(() => {
           const poll = setInterval(() => {
-            if (!alive(pid)) {
+            if (!isProcessAlive(pid)) {
               clearInterval(poll);
               child.onExit({ exitCode: null, signal: null });
             }
@@ -355,13 +356,4 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
       if (children.size === 0 && pending.size === 0) process_.stdin?.end();
     },
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

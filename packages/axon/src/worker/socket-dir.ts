@@ -4,6 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAxonError } from "../errors/axon-error.js";
 import { ConfigError } from "../errors/host-errors.js";
+import { isProcessAlive } from "./process-alive.js";
 
 /** The private directory holding this host's worker sockets. */
 export interface SocketDir {
@@ -92,17 +93,7 @@ function removeStaleDirs(userDir: string, namespace: string): void {
     // Another namespace's, or an older layout's: whether its host lives cannot be told from here.
     if (owner !== namespace) continue;
     const pid = Number(pidText);
-    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || isProcessAlive(pid)) continue;
     rmSync(join(userDir, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid exists but belongs to someone else; not ours to clean, and maybe alive.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
