@@ -4,6 +4,7 @@
 // for calls that come back with a valid one (docs/gateway.md "Approvals over HTTP").
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ConfigError } from "../errors/host-errors.js";
+import { canonicalJson } from "../tools/canonical-json.js";
 
 /** What a signature vouches for: this agent's run issued this call, with these arguments. */
 export interface SignedCall {
@@ -109,15 +110,4 @@ function normalizedArgs(args: unknown): unknown {
   } catch {
     return args; // not JSON: the string itself is what the tool would be refused with
   }
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

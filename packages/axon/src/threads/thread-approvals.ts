@@ -11,6 +11,7 @@ import { InvalidRequestError } from "../errors/worker-errors.js";
 import { openToolCalls } from "../gateway/open-tool-calls.js";
 import type { Database } from "../storage/database-types.js";
 import type { Approvals, PendingApproval } from "../tools/approvals.js";
+import { canonicalJson } from "../tools/canonical-json.js";
 import { ThreadError } from "./thread-errors.js";
 
 /** A call a thread's run paused on, as the server stored it. */
@@ -30,19 +31,8 @@ export function argsDigest(args: unknown): string {
     }
   }
   return createHash("sha256")
-    .update(canonical(value ?? {}))
+    .update(canonicalJson(value ?? {}))
     .digest("hex");
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }
 
 /** Records a paused run's calls (inside `finishRun`'s transaction). */
