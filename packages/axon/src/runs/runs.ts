@@ -12,6 +12,7 @@ import type { RunOptions } from "../run/run-options.js";
 import type { RunStream } from "../run/run-types.js";
 import type { Store } from "../storage/open-store.js";
 import type { OnBusy, Threads } from "../threads/threads.js";
+import { createInFlightWork } from "./in-flight-work.js";
 import { errorFacts, RunError } from "./run-errors.js";
 import { type EventRecorder, RunEventLog } from "./run-event-log.js";
 import { ago, type EndStatus, isEnded, type RunInfo, RunStore, type StoredEvent } from "./run-store.js";
@@ -107,24 +108,15 @@ export function createRuns(
   /** Stored runs of this process that wait their turn (queued on a thread), by id: cancels the wait. */
   const waiting = new Map<string, () => void>();
   let draining = false;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = createInFlightWork();
   const closing = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let lastPrune = 0;
   const stale = () => ago(3 * config.heartbeatMs);
 
-  const track = (promise: Promise<unknown>) => {
-    const settled = promise.then(
-      () => {},
-      () => {},
-    );
-    inFlight.add(settled);
-    void settled.then(() => inFlight.delete(settled));
-  };
-
   const notify = (runId: string) => {
     if (!secret) return;
-    track(
+    inFlight.track(
       (async () => {
         const s = await runs();
         const url = await s.webhookOf(runId);
@@ -214,7 +206,7 @@ export function createRuns(
         local.delete(run.id);
         notify(run.id);
       });
-    track(done);
+    inFlight.track(done);
   };
 
   /** Heartbeat, cancels asked elsewhere, orphans interrupted or picked up, old events pruned. */
@@ -350,10 +342,7 @@ export function createRuns(
     async close() {
       draining = true;
       // Runs have ended (Axon drained them); a webhook still retrying gets a few seconds more.
-      await Promise.race([
-        Promise.all(inFlight),
-        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-      ]);
+      await Promise.race([inFlight.settled(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       closing.abort();
       clearInterval(timer);
     },

@@ -7,6 +7,7 @@ import { isAxonError } from "../errors/axon-error.js";
 import { CancelledError, InvalidRequestError } from "../errors/worker-errors.js";
 import type { RunOptions } from "../run/run-options.js";
 import type { RunEvent, RunResult, RunStream } from "../run/run-types.js";
+import { createInFlightWork } from "../runs/in-flight-work.js";
 import { errorFacts } from "../runs/run-errors.js";
 import type { EventRecorder } from "../runs/run-event-log.js";
 import type { Store } from "../storage/open-store.js";
@@ -133,7 +134,7 @@ export function createThreads(
   const lanes = new ThreadLanes();
   const heartbeatMs = runLog?.heartbeatMs ?? 5000;
   const leaseMs = 3 * heartbeatMs;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = createInFlightWork();
 
   const load = async (threadId: string): Promise<Thread> => {
     const threads = await store();
@@ -327,18 +328,9 @@ export function createThreads(
         queue.fail(error);
       },
     );
-    track(result);
+    inFlight.track(result);
     const eventId = (event: RunEvent<T> | "start") => ids.get(event === "start" ? startEvent : event);
     return Object.assign(queue, { runId, result, ready, cancel, eventId }) as unknown as ThreadRunStream<T>;
-  };
-
-  const track = (promise: Promise<unknown>) => {
-    const settled = promise.then(
-      () => {},
-      () => {},
-    );
-    inFlight.add(settled);
-    void settled.then(() => inFlight.delete(settled));
   };
 
   const api: Threads = {
@@ -372,7 +364,7 @@ export function createThreads(
     },
     stream,
     async close() {
-      await Promise.all(inFlight);
+      await inFlight.settled();
       const current = opened;
       opened = undefined;
       if (current) await (await current.catch(() => undefined))?.store.close();
