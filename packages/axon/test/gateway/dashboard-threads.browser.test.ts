@@ -7,24 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { z } from "zod";
 import { type ServingGateway, serveGateway } from "../../src/gateway/index.js";
-import { type Axon, tool } from "../../src/index.js";
+import type { Axon } from "../../src/index.js";
+import { recordingRefund } from "../helpers/refund-tool.js";
 import { startAxon } from "../helpers/start-axon.js";
 import { launchChromium } from "./chromium.js";
 import { ensureDashboardBuilt } from "./dashboard-build.js";
 
 const token = "browser-threads-token";
-const refunded: string[] = [];
-const refund = tool({
-  description: "Refund an order",
-  inputSchema: z.object({ id: z.string() }),
-  needsApproval: true,
-  execute: async ({ id }) => {
-    refunded.push(id);
-    return { id, refunded: 99.5 };
-  },
-});
+const { refund, refunded } = recordingRefund();
 const dir = mkdtempSync(join(tmpdir(), "axon-dashboard-threads-"));
 let axon: Axon;
 let served: ServingGateway;

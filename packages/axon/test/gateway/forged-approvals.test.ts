@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type ServeGatewayOptions, type ServingGateway, serveGateway } from "../../src/gateway/index.js";
 import { tool } from "../../src/index.js";
+import { recordingRefund } from "../helpers/refund-tool.js";
 import {
   BOOT_TIMEOUT_MS,
   type DemoGateway,
@@ -14,16 +15,8 @@ import {
   startDemoGateway,
 } from "./demo-gateway.js";
 
-const ran = { refund: [] as string[], lookupOrder: [] as string[] };
-const refund = tool({
-  description: "Refund an order",
-  inputSchema: z.object({ id: z.string() }),
-  needsApproval: true,
-  execute: async ({ id }) => {
-    ran.refund.push(id);
-    return { id, refunded: 99.5 };
-  },
-});
+const { refund, refunded } = recordingRefund();
+const ran = { refund: refunded, lookupOrder: [] as string[] };
 const lookupOrder = tool({
   description: "Look an order up",
   inputSchema: z.object({ id: z.string() }),

@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { tool } from "../../src/index.js";
+import { recordingRefund } from "../helpers/refund-tool.js";
 import { BOOT_TIMEOUT_MS, type DemoGateway, startDemoGateway } from "./demo-gateway.js";
 
-const refunded: string[] = [];
-const refund = tool({
-  description: "Refund an order",
-  inputSchema: z.object({ id: z.string() }),
-  needsApproval: true,
-  execute: async ({ id }) => {
-    refunded.push(id);
-    return { id, refunded: 99.5 };
-  },
-});
+const { refund, refunded } = recordingRefund();
 
 let gateway: DemoGateway;
 beforeAll(async () => {

@@ -2,22 +2,13 @@
 // `orders`'s `refund 42` calls the host tool `refund`, which needs approval. The server accepts
 // only decisions on calls it stored as pending for the thread, once; `ran` counts what executed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { createGateway, type Gateway } from "../../src/gateway/index.js";
-import { type Axon, tool } from "../../src/index.js";
+import type { Axon } from "../../src/index.js";
+import { recordingRefund } from "../helpers/refund-tool.js";
 import { STARTUP_TIMEOUT_MS, startAxon } from "../helpers/start-axon.js";
 import { openTestStore, storeKinds, type TestStore } from "./thread-stores.js";
 
-const ran: string[] = [];
-const refund = tool({
-  description: "Refund an order",
-  inputSchema: z.object({ id: z.string() }),
-  needsApproval: true,
-  execute: async ({ id }) => {
-    ran.push(id);
-    return { id, refunded: 99.5 };
-  },
-});
+const { refund, refunded: ran } = recordingRefund();
 const agents = { orders: { module: "examples.agents.orders:agent", tools: { refund } } };
 const times = (id: string) => ran.filter((r) => r === id).length;
 
