@@ -19,6 +19,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/**
+ * Puts one option per agent name in `select`, keeping the selected agent when it is still there.
+ * False (nothing touched) when the names are those it already lists.
+ */
+export function setAgentOptions(select: HTMLSelectElement, names: string[]): boolean {
+  const current = [...select.options].map((option) => option.value);
+  if (current.join() === names.join()) return false;
+  const selected = select.value;
+  select.replaceChildren(...names.map((name) => h("option", { value: name }, name)));
+  if (names.includes(selected)) select.value = selected;
+  return true;
+}
+
 export function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (!element) throw new Error(`#${id} is missing from index.html`);

@@ -2,7 +2,7 @@
 // events as they come: text, structured output so far, tool calls and their results, then
 // the usage. Cancel goes through POST /v1/runs/:runId/cancel, as any client would.
 import { api, errorText, readSse } from "./api.ts";
-import { byId, h } from "./dom.ts";
+import { byId, h, setAgentOptions } from "./dom.ts";
 
 interface Usage {
   requests: number;
@@ -34,11 +34,7 @@ export class Playground {
   }
 
   setAgents(names: string[]): void {
-    const current = [...this.agent.options].map((option) => option.value);
-    if (current.join() === names.join()) return;
-    const selected = this.agent.value;
-    this.agent.replaceChildren(...names.map((name) => h("option", { value: name }, name)));
-    if (names.includes(selected)) this.agent.value = selected;
+    setAgentOptions(this.agent, names);
   }
 
   private async run(): Promise<void> {

@@ -4,7 +4,7 @@
 // (`approvals`, checked by the server against what it stored). Runs started here with
 // "background" are listed with their status and result (GET /v1/runs/:id) and a Cancel.
 import { api, errorText, readSse } from "./api.ts";
-import { h } from "./dom.ts";
+import { h, setAgentOptions } from "./dom.ts";
 
 interface ThreadSummary {
   id: string;
@@ -97,12 +97,8 @@ export class ThreadsView {
   }
 
   setAgents(names: string[]): void {
-    const current = [...this.agent.options].map((option) => option.value);
-    if (current.join() === names.join()) return;
-    const selected = this.agent.value;
-    this.agent.replaceChildren(...names.map((name) => h("option", { value: name }, name)));
-    if (names.includes(selected)) this.agent.value = selected;
-    if (current.length === 0) void this.refresh();
+    const first = this.agent.options.length === 0;
+    if (setAgentOptions(this.agent, names) && first) void this.refresh();
   }
 
   async refresh(): Promise<void> {
