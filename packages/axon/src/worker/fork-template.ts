@@ -53,7 +53,7 @@ export interface ForkTemplate {
 }
 
 /** The modules of an agent a template imports before forking it: what a spawned worker would import first. */
-export function modulesOf(command: WorkerCommand): string[] {
+function modulesOf(command: WorkerCommand): string[] {
   return [command.module, command.deps, command.lifespan].flatMap((spec) =>
     spec ? [spec.slice(0, spec.indexOf(":"))] : [],
   );
@@ -157,6 +157,11 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
     rmSync(spec.acceptPath, { force: true });
   });
 
+  /** A retired template exits (stdin EOF) once no fork is pending and every worker it forked has exited. */
+  function endIfDone() {
+    if (retired && children.size === 0 && pending.size === 0) process_.stdin?.end();
+  }
+
   /** Every fork still pending fails with `error`, and so does `ready` if it had not resolved. */
   function fail(error: Error) {
     settleReady?.reject(error);
@@ -166,6 +171,7 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
       fork.reject(error);
     }
     pending.clear();
+    endIfDone();
   }
 
   function onMessage(line: string) {
@@ -263,6 +269,7 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
         pending.delete(id);
         for (const socket of fork.sockets.values()) socket.destroy();
         fork.reject(new TemplateFailedError(`forked worker ${pid} exited before it connected`));
+        endIfDone();
       }
     }, EARLY_EXIT_GRACE_MS);
   }
@@ -298,7 +305,7 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
         children.delete(pid);
         lifeline.destroy();
         resolveExit(info);
-        if (retired && children.size === 0) process_.stdin?.end();
+        endIfDone();
       },
       // No template left to report its exit: once its streams have closed, poll for the pid.
       orphaned: () => {
@@ -353,7 +360,7 @@ export function createForkTemplate(spec: TemplateSpec): ForkTemplate {
     },
     retire() {
       retired = true;
-      if (children.size === 0 && pending.size === 0) process_.stdin?.end();
+      endIfDone();
     },
   };
 }

@@ -27,7 +27,6 @@ export function createTemplateLauncher(options: TemplateLauncherOptions): Worker
   /** Environments whose workers are spawned, with the reason (logged once). */
   const spawnOnly = new Map<string, string>();
   const failures = new Map<string, number>();
-  const retired: ForkTemplate[] = [];
   let made = 0;
   const keyOf = (command: WorkerCommand) => JSON.stringify([command.python, command.cwd, command.env]);
 
@@ -90,11 +89,11 @@ export function createTemplateLauncher(options: TemplateLauncherOptions): Worker
       if (template) {
         templates.delete(key);
         template.retire();
-        retired.push(template);
       }
     },
     close() {
-      for (const template of [...templates.values(), ...retired]) template.retire();
+      // Templates retired before (renewed) end by themselves once their workers have exited.
+      for (const template of templates.values()) template.retire();
       templates.clear();
     },
   };

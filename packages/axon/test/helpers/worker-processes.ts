@@ -54,10 +54,3 @@ export function parentPid(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }
-
-/** Memory of one process from /proc/PID/smaps_rollup, in KiB: resident, and resident only in it. */
-export function memoryOf(pid: number): { rssKiB: number; privateKiB: number } {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-  return { rssKiB: field("Rss"), privateKiB: field("Private_Clean") + field("Private_Dirty") };
-}
