@@ -125,9 +125,10 @@ class _Template:
         """
         if self._unsafe is not None:
             return self._unsafe
-        for module in modules:
-            if module in self._imported:
-                continue
+        new = [module for module in modules if module not in self._imported]
+        if not new:
+            return None  # the usual fork: nothing to import, nothing to record again
+        for module in new:
             self._imported.add(module)
             try:
                 importlib.import_module(module)
@@ -138,12 +139,16 @@ class _Template:
                 started = f"{len(threads) - 1} thread(s) ({_thread_names(threads)})"
                 self._unsafe = f"importing {module!r} started {started}"
                 return self._unsafe
+        self.settle()
+        return None
+
+    def settle(self) -> None:
+        """Records the project's source files imported so far, and freezes what exists."""
         self._sources = {**_project_sources(), **self._sources}
         # Objects that exist now are never collected: the collector's bookkeeping writes would
         # otherwise copy every shared page into each child (gc.freeze, Python >= 3.7). No collection
         # first: it costs ~70 ms at start, and what it would free is shared, not copied.
         gc.freeze()
-        return None
 
     def fork(self, request: dict[str, Any]) -> None:
         fork_id = str(request["fork"])
@@ -279,7 +284,7 @@ def main(argv: list[str]) -> int:
     from . import _main  # noqa: F401  # pyright: ignore[reportUnusedImport]
 
     template = _Template(control_fd)
-    template.preload([])
+    template.settle()
     threads = os_threads()
     if len(threads) > 1:
         reason = f"{len(threads) - 1} thread(s) running at start ({_thread_names(threads)})"
