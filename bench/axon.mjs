@@ -5,23 +5,28 @@ import { STREAM_PROMPT, UNARY_PROMPT } from "./lib/params.mjs";
 import { rssMiB } from "./lib/python.mjs";
 import { nodeSetup } from "./lib/setup.mjs";
 
-/** Starts two Axons (1 and 2 instances); returns 4 setups, and the 1,000-streams check. */
+/**
+ * Starts three Axons (1 and 2 instances on local frames, the default; 1 instance on local gRPC,
+ * what frames replaced); returns 6 setups, and the 1,000-streams check.
+ */
 export async function startAxonSetups() {
   // With 64 or fewer in flight per worker, maxConcurrency changes nothing in the measured rows;
   // 1000 lets the held-streams check put all its streams on the wire instead of Axon's queue.
-  const axons = { 1: await startAxon({ instances: 1, maxConcurrency: 1000 }) };
-  axons[2] = await startAxon({ instances: 2, maxConcurrency: 1000 });
+  const limits = { maxConcurrency: 1000 };
+  const axons = { 1: await startAxon({ instances: 1, ...limits }) };
+  axons[2] = await startAxon({ instances: 2, ...limits });
+  axons["grpc.1"] = await startAxon({ instances: 1, ...limits }, {}, { localTransport: "grpc" });
   const setups = [];
-  for (const [instances, axon] of Object.entries(axons)) {
+  for (const [name, axon] of Object.entries(axons)) {
     const pids = () => axon.status().map((worker) => worker.pid);
+    const grpc = name.startsWith("grpc.");
     for (const [op, call] of [
       ["run", () => axon.run("echo", UNARY_PROMPT)],
       ["stream", () => drainStream(axon.stream("echo", STREAM_PROMPT))],
     ]) {
-      const processes = Number(instances);
-      setups.push(
-        nodeSetup({ id: `axon.${instances}.${op}`, label: `Axon axon.${op}`, processes, op, call, pids }),
-      );
+      const processes = Number(name.replace("grpc.", ""));
+      const label = `Axon axon.${op}${grpc ? ", local gRPC" : ""}`;
+      setups.push(nodeSetup({ id: `axon.${name}.${op}`, label, processes, op, call, pids }));
     }
   }
   return {

@@ -5,10 +5,12 @@ import { repoRoot } from "./python.mjs";
 
 /**
  * createAxon with one agent `echo` (AGENT_SPEC); `agent` merges into its config (instances...),
- * `python` into its python section (`fork: false` spawns every worker instead of forking it).
+ * `python` into its python section (`fork: false` spawns every worker instead of forking it),
+ * `top` into the config itself (`localTransport: "grpc"`).
  */
-export function startAxon(agent = {}, python = {}) {
+export function startAxon(agent = {}, python = {}, top = {}) {
   return createAxon({
+    ...top,
     python: { cwd: repoRoot, ...python },
     agents: { echo: { module: AGENT_SPEC, ...agent } },
   });

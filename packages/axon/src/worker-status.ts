@@ -28,6 +28,8 @@ export interface WorkerStatus {
   kind: "local" | "remote";
   /** How a ready local process was started: forked from its environment's template, or spawned (docs/supervision.md). */
   startedBy?: "fork" | "spawn";
+  /** What the host's runs take to reach a ready worker: local frames or gRPC (remote workers always gRPC; docs/worker-protocol.md). */
+  transport?: "frames" | "grpc";
   /** Health checks failed: a local slot's over its life, a remote member's since it joined. */
   healthCheckFailures: number;
   /**
@@ -58,7 +60,7 @@ export function workerStatus(
     uptimeMs: ready ? Date.now() - ready.readyAt : 0,
     address: ready?.address,
     kind: "local",
-    ...(ready && { startedBy: ready.startedBy }),
+    ...(ready && { startedBy: ready.startedBy, transport: ready.client.transport }),
     ...(child.replacing && {
       reload: { state: child.replacing.state, pid: child.replacing.worker.pid },
     }),
@@ -80,7 +82,7 @@ export function standbyStatus(slot: StandbySlot, pool: AgentPool): WorkerStatus 
     uptimeMs: slot.ready ? Date.now() - slot.ready.readyAt : 0,
     address: slot.ready?.address,
     kind: "local",
-    ...(slot.ready && { startedBy: slot.ready.startedBy }),
+    ...(slot.ready && { startedBy: slot.ready.startedBy, transport: slot.ready.client.transport }),
   };
 }
 
@@ -117,6 +119,7 @@ export function remoteStatus(
       inFlight,
       uptimeMs: healthy ? Date.now() - since : 0,
       address: member.endpoint.address,
+      transport: "grpc",
     }),
   );
 }

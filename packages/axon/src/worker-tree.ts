@@ -9,6 +9,7 @@ import { createRemoteMembers, type RemoteMembers } from "./pool/remote-members.j
 import { createStandby, type Standby } from "./supervisor/standby.js";
 import { createSupervisor, type Supervisor } from "./supervisor/supervisor.js";
 import { createWorkerChild, type WorkerChild } from "./supervisor/worker-child.js";
+import { createFrameEndpoint } from "./transport/frame-endpoint.js";
 import { createGrpcEndpoint } from "./transport/grpc-endpoint.js";
 import type { WorkerLauncher } from "./worker/launched-worker.js";
 import { createSocketDir, type SocketDir } from "./worker/socket-dir.js";
@@ -68,6 +69,7 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
       env: { ...config.python.env, ...agentConfig.env },
       model,
       maxMessageBytes: config.maxMessageBytes,
+      transport: config.localTransport,
     };
   };
   // An agent served only by remote workers spawns nothing here.
@@ -132,13 +134,21 @@ export function createWorkerTree(config: AxonConfig, logger: Logger, events: Axo
     hooks: {
       workerUp(child, worker, ready) {
         describes.set(child.agent, ready.describe);
-        const endpoint = createGrpcEndpoint({
-          id: child.memberId,
-          client: ready.client,
-          kind: "local",
-          gone: worker.exited,
-          maxMessageBytes: config.maxMessageBytes,
-        });
+        const endpoint =
+          ready.client.transport === "frames"
+            ? createFrameEndpoint({
+                id: child.memberId,
+                client: ready.client,
+                gone: worker.exited,
+                maxMessageBytes: config.maxMessageBytes,
+              })
+            : createGrpcEndpoint({
+                id: child.memberId,
+                client: ready.client,
+                kind: "local",
+                gone: worker.exited,
+                maxMessageBytes: config.maxMessageBytes,
+              });
         poolOf(child.agent).add({ id: child.memberId, endpoint });
       },
       workerDown: (child) => poolOf(child.agent).remove(child.memberId),

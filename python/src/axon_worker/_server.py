@@ -19,6 +19,7 @@ from ._cli import Options
 from ._control import PROTOCOL_VERSION, ControlChannel
 from ._deps import AgentDeps
 from ._describe import versions
+from ._frame_server import FrameServer
 from ._health_port import HealthPort
 from ._lifeline import watch_parent, watch_stdin
 from ._lifespan import Lifespans
@@ -66,10 +67,14 @@ async def serve(
     # after the last one ended, on every way out, the host-gone `os._exit` below included.
     lifespans = Lifespans(deps or {})
     health_port = HealthPort(health)
+    # The same calls as local frames beside a unix socket (docs/worker-protocol.md, "Local frames").
+    frames = FrameServer(service, limit)
     try:
         health_port.bind(options.health_listen)
+        await frames.bind(listener.address)
         await lifespans.open()
         await server.start()
+        await frames.start()
         await health_port.start()
         await health.set("", SERVING)
         await health.set(AGENT_SERVICE, SERVING)
@@ -84,24 +89,28 @@ async def serve(
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
         # Only now, with the server accepting calls and health SERVING, may the host connect.
-        control.send(
-            {
-                "type": "ready",
-                "protocol": PROTOCOL_VERSION,
-                "address": listener.address,
-                "pid": os.getpid(),
-                "agents": list(agents),
-                "versions": versions(),
-            }
-        )
+        ready: dict[str, Any] = {
+            "type": "ready",
+            "protocol": PROTOCOL_VERSION,
+            "address": listener.address,
+            "pid": os.getpid(),
+            "agents": list(agents),
+            "versions": versions(),
+        }
+        if frames.address is not None:
+            ready["frames"] = frames.address
+        control.send(ready)
         watch_stdin(loop, stop)
         parent_watch = asyncio.create_task(watch_parent(options.parent_pid, stop))
         reason = await stopped
         parent_watch.cancel()
         await _drain(server, health, service, reason, options.grace)
     finally:
+        # After the drain (grace): the frame calls left are cancelled, as server.stop(0) does gRPC's.
+        await frames.close()
         await health_port.stop()
         await lifespans.close()
+        frames.cleanup()
         listener.cleanup()
     if reason not in _SIGNALS:
         # The host is gone and nobody waits for us: skip the interpreter's teardown, where joining

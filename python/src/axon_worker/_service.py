@@ -1,7 +1,8 @@
 """The `axon.v1.AgentService` handlers: Run, RunStream, Describe.
 
-Each call runs in its own grpc.aio task on the one event loop; when the client cancels or the
-deadline passes, grpc cancels that task and with it the pydantic-ai run (and its tool calls).
+Each call runs in its own task on the one event loop, a grpc.aio call's or a local frame call's
+(_frame_server.py); when the client cancels or the deadline passes, the transport cancels that
+task and with it the pydantic-ai run (and its tool calls).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Generator, Mapping
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
-import grpc
 from pydantic_ai.agent import AbstractAgent
 
+from ._call_context import CallContext, StreamContext
 from ._control import RunLogContext, run_log_context
 from ._deps import AgentDeps, json_deps
 from ._describe import describe
@@ -30,9 +31,6 @@ __all__ = ["AgentService"]
 
 logger = logging.getLogger("axon_worker.service")
 
-RunContext = grpc.aio.ServicerContext[run_pb2.RunRequest, run_pb2.RunResponse]
-StreamContext = grpc.aio.ServicerContext[run_pb2.RunRequest, run_pb2.RunEvent]
-
 
 class _Rejected(Exception):
     """A run refused before it starts, with its ready-made failure."""
@@ -42,14 +40,14 @@ class _Rejected(Exception):
         self.failure = failure
 
 
-def _traceparent(context: grpc.aio.ServicerContext[Any, Any]) -> str | None:
+def _traceparent(context: CallContext) -> str | None:
     for key, value in context.invocation_metadata() or ():
         if key == "traceparent" and isinstance(value, str):
             return value
     return None
 
 
-async def _abort(context: grpc.aio.ServicerContext[Any, Any], failure: Failure) -> NoReturn:
+async def _abort(context: CallContext, failure: Failure) -> NoReturn:
     trailer = ((ERROR_METADATA_KEY, failure.detail.SerializeToString()),)
     await context.abort(failure.code, failure.status_message, trailing_metadata=trailer)
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
@@ -77,6 +75,11 @@ class AgentService:
         self._draining = True
 
     @property
+    def draining(self) -> bool:
+        """True from `drain()` on: health answers NOT_SERVING."""
+        return self._draining
+
+    @property
     def active_runs(self) -> int:
         return self._active
 
@@ -91,9 +94,7 @@ class AgentService:
         return True
 
     @contextlib.contextmanager
-    def _run_scope(
-        self, request: run_pb2.RunRequest, context: grpc.aio.ServicerContext[Any, Any], run_id: str
-    ) -> Generator[None]:
+    def _run_scope(self, request: run_pb2.RunRequest, context: CallContext, run_id: str) -> Generator[None]:
         """Counts the run in flight and tags its log records; logs how it ended if it was cancelled."""
         self._active += 1
         self._idle.clear()
@@ -104,8 +105,7 @@ class AgentService:
             with run_context(traceparent):
                 yield
         except asyncio.CancelledError:
-            # Typed as float, but None when the call has no deadline.
-            remaining = cast("float | None", context.time_remaining())
+            remaining = context.time_remaining()
             reason = "deadline exceeded" if remaining is not None and remaining <= 0 else "cancelled"
             logger.info("run %s: %s, run task cancelled", run_id, reason)
             raise
@@ -141,7 +141,7 @@ class AgentService:
         logger.warning("run %s failed: %s", run_id, failure.status_message, exc_info=error)
         return failure
 
-    async def Run(self, request: run_pb2.RunRequest, context: RunContext) -> run_pb2.RunResponse:
+    async def Run(self, request: run_pb2.RunRequest, context: CallContext) -> run_pb2.RunResponse:
         run_id = run_id_of(request)
         with self._run_scope(request, context, run_id):
             try:
@@ -179,8 +179,6 @@ class AgentService:
                 writer.cancel()
 
     async def Describe(
-        self,
-        request: describe_pb2.DescribeRequest,
-        context: grpc.aio.ServicerContext[describe_pb2.DescribeRequest, describe_pb2.DescribeResponse],
+        self, request: describe_pb2.DescribeRequest, context: CallContext
     ) -> describe_pb2.DescribeResponse:
         return describe(self._agents, self._models.default, self._deps)

@@ -127,6 +127,8 @@ export const configSchema = z.strictObject({
     // gRPC takes the limit as a C int (`grpc.max_receive_message_length`).
     .max(2_147_483_647)
     .default(64 * 1024 * 1024),
+  /** How the host talks to its local workers: `frames` (protobuf messages in length-prefixed frames on a Unix socket, read on the worker's event loop; docs/worker-protocol.md, "Local frames") or `grpc` (as remote workers always are). Default: `frames`. */
+  localTransport: z.enum(["frames", "grpc"]).default("frames"),
   /** Most tries of one run, whatever its `retry.attempts` asks (a larger request is capped to it). Default: 5. */
   maxRetryAttempts: z.number().int().min(1).max(100).default(5),
   /** Where threads and their runs are kept (docs/threads.md): `{ url: "postgres://..." }`, else the embedded database in `dir`. Default: `{ dir: ".axon/db" }` (under the config's directory). */

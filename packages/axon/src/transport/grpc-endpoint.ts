@@ -1,14 +1,13 @@
 import type { ClientReadableStream, ClientUnaryCall, ServiceError } from "@grpc/grpc-js";
 import { status } from "@grpc/grpc-js";
 import { type AxonError, isAxonError } from "../errors/axon-error.js";
-import { AgentUnavailableError, WorkerCrashedError } from "../errors/host-errors.js";
-import { CancelledError, InternalError } from "../errors/worker-errors.js";
+import { AgentUnavailableError } from "../errors/host-errors.js";
+import { InternalError } from "../errors/worker-errors.js";
 import type { RunEvent as ProtoRunEvent, RunResponse } from "../gen/axon/v1/run.js";
-import { mapGrpcError, readErrorDetail } from "./map-grpc-error.js";
+import { callErrorMapper } from "./call-error.js";
 import { createEventDelivery } from "./map-run-event.js";
-import { messageTooLargeError } from "./message-size.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, type WorkerClient } from "./worker-client.js";
-import type { EndpointCall, EndpointExit, WorkerEndpoint } from "./worker-endpoint.js";
+import type { EndpointExit, WorkerEndpoint } from "./worker-endpoint.js";
 
 export interface GrpcEndpointOptions {
   /** Unique within the agent's pool. Required. */
@@ -23,11 +22,6 @@ export interface GrpcEndpointOptions {
   maxMessageBytes?: number;
 }
 
-// How long to wait for the exit of a local worker whose connection dropped, so that the error
-// can carry its exit code and signal; the socket usually closes a few ms before `exit` is seen.
-// A remote endpoint has no exit to wait for: its lost connection is reported at once.
-const EXIT_GRACE_MS = 1000;
-
 /** A worker reached over gRPC (grpc-js): the one endpoint kind for local and remote workers alike. */
 export function createGrpcEndpoint(options: GrpcEndpointOptions): WorkerEndpoint {
   const { id, client } = options;
@@ -35,43 +29,7 @@ export function createGrpcEndpoint(options: GrpcEndpointOptions): WorkerEndpoint
   const gone = options.gone ?? new Promise<EndpointExit>(() => {});
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
 
-  const toAxonError = async (error: ServiceError, call: EndpointCall): Promise<AxonError> => {
-    const { agent, runId, timeoutMs, signal } = call;
-    if (signal.aborted && error.code === status.CANCELLED) {
-      return isAxonError(signal.reason)
-        ? signal.reason
-        : new CancelledError({ message: "the run was cancelled", agent, runId });
-    }
-    // A worker sends RESOURCE_EXHAUSTED only with an ErrorDetail (usage limits, a provider's 429);
-    // a bare one is gRPC's own refusal of a message over the limit: not an overload, not retryable.
-    if (error.code === status.RESOURCE_EXHAUSTED && !readErrorDetail(error)) {
-      return messageTooLargeError(maxMessageBytes, { agent, runId, cause: error });
-    }
-    const mapped = mapGrpcError(error, { agent, runId, timeoutMs });
-    const connectionLost =
-      !readErrorDetail(error) && (error.code === status.UNAVAILABLE || error.code === status.INTERNAL);
-    if (!connectionLost) return mapped;
-    const exit =
-      kind === "local"
-        ? await Promise.race([
-            gone,
-            new Promise<undefined>((resolve) => setTimeout(resolve, EXIT_GRACE_MS, undefined).unref()),
-          ])
-        : undefined;
-    const how = exit
-      ? exit.signal
-        ? `killed by ${exit.signal}`
-        : `exited with code ${exit.exitCode}`
-      : "connection lost";
-    return new WorkerCrashedError({
-      message: `the worker ${id} serving the run crashed (${how})`,
-      agent,
-      runId,
-      exitCode: exit?.exitCode,
-      signal: exit?.signal,
-      cause: error,
-    });
-  };
+  const toAxonError = callErrorMapper({ id, kind, gone, maxMessageBytes });
 
   return {
     id,

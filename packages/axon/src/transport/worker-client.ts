@@ -12,6 +12,7 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from "../gen/grpc/hea
 
 /** The gRPC clients of one worker, sharing one channel (one HTTP/2 connection). */
 export interface WorkerClient {
+  readonly transport: "grpc";
   readonly address: string;
   readonly agentService: AgentServiceClient;
   /** Resolves when `grpc.health.v1` answers SERVING for AgentService; rejects otherwise. */
@@ -95,6 +96,7 @@ export function createWorkerClient(address: string, options: WorkerClientOptions
   });
   const deadline = (timeoutMs: number) => ({ deadline: Date.now() + timeoutMs });
   return {
+    transport: "grpc",
     address,
     agentService,
     checkHealth(timeoutMs) {

@@ -15,6 +15,8 @@ export interface ReadyMessage {
   versions: Record<string, string>;
   /** The worker's `PROTOCOL_VERSION`; undefined from workers older than the version check. */
   protocol: number | undefined;
+  /** Its local frames socket, `unix:/...` (docs/worker-protocol.md, "Local frames"); absent on the network. */
+  frames?: string;
 }
 
 /**
@@ -63,6 +65,7 @@ function checked(m: Record<string, unknown>): ControlMessage | undefined {
             ? (m.versions as ReadyMessage["versions"])
             : {},
         protocol: Number.isInteger(m.protocol) ? (m.protocol as number) : undefined,
+        frames: typeof m.frames === "string" && m.frames.startsWith("unix:") ? m.frames : undefined,
       };
     case "log":
       return {

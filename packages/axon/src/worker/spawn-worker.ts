@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
+import type { LocalTransport } from "./handshake.js";
 import type { ExitInfo, LaunchedWorker, WorkerLauncher } from "./launched-worker.js";
 
 /** What a worker process is started with. */
@@ -26,6 +27,8 @@ export interface WorkerCommand {
   model?: string;
   /** Largest gRPC message each way, for the worker's server and the host's client alike. Default: the worker's own, 64 MiB. */
   maxMessageBytes?: number;
+  /** How the host talks to it (not on its command line): frames when it offers them, or gRPC. Default: `frames`. */
+  transport?: LocalTransport;
 }
 
 /** The fd the worker writes control messages to (docs/worker-protocol.md). */

@@ -157,9 +157,12 @@ export function createWorkerProcess(options: WorkerProcessOptions): WorkerProces
                 fail({ protocol: { worker: ready.protocol, workerVersion: ready.versions.axon_worker } });
                 return;
               }
-              void handshake(ready.address, startedAt + startTimeoutMs, {
-                maxMessageBytes: options.maxMessageBytes,
-              }).then(finish, (cause) => fail({ cause }));
+              void handshake(
+                ready,
+                startedAt + startTimeoutMs,
+                { maxMessageBytes: options.maxMessageBytes },
+                options.transport,
+              ).then(finish, (cause) => fail({ cause }));
             });
         });
       };
