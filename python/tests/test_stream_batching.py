@@ -80,6 +80,44 @@ async def test_an_event_put_while_no_write_is_in_flight_is_written_at_once_and_a
     assert [m.WhichOneof("event") for m in written] == ["text_delta"] * 5
 
 
+async def test_with_write_now_a_lone_event_is_written_within_put_and_a_burst_after_it_batches() -> None:
+    written: list[RunEvent] = []
+    direct: list[RunEvent] = []
+
+    async def write(message: RunEvent) -> None:
+        written.append(message)
+
+    def write_now(message: RunEvent) -> bool:
+        direct.append(message)
+        return True
+
+    writer = EventWriter(write, write_now)
+    await writer.put(delta(0))
+    assert texts(direct) == ["0 "]  # no turn of the loop needed
+    for i in range(1, 4):  # the same turn: queued behind it
+        await writer.put(delta(i))
+    assert texts(written) == []
+    await asyncio.sleep(0.002)  # a slow model's gap: the next token goes direct again
+    assert texts(written) == ["1 ", "2 ", "3 "] and len(written) == 1
+    await writer.put(delta(4))
+    await writer.close()
+    assert texts(direct) == ["0 ", "4 "]
+    assert texts(direct[:1] + written + direct[1:]) == [f"{i} " for i in range(5)]
+
+
+async def test_with_write_now_refusing_events_go_through_the_writer_in_order() -> None:
+    written: list[RunEvent] = []
+
+    async def write(message: RunEvent) -> None:
+        written.append(message)
+
+    writer = EventWriter(write, lambda message: False)  # paused by the host, say
+    for i in range(3):
+        await writer.put(delta(i))
+    await writer.close()
+    assert texts(written) == ["0 ", "1 ", "2 "]
+
+
 async def test_a_slow_client_holds_the_run_back_instead_of_queueing_without_bound() -> None:
     release = asyncio.Event()
     written: list[RunEvent] = []

@@ -105,6 +105,16 @@ class FrameContext:
             raise CallAborted("a RunEvent over --max-message-bytes")
         link.transport.write(frame(EVENT, self.call_id, payload))
 
+    def write_now(self, message: run_pb2.RunEvent) -> bool:
+        """`write` without waiting: False (nothing written) when it would have to wait or fail."""
+        if self._held is not None or not self._link.writable.is_set() or self.finished:
+            return False
+        payload = message.SerializeToString()
+        if len(payload) > self._link.max_message_bytes:
+            return False  # `write` refuses it, with its error
+        self._link.transport.write(frame(EVENT, self.call_id, payload))
+        return True
+
     # What the frame server uses.
 
     def start(self, work: Coroutine[Any, Any, None]) -> None:

@@ -21,6 +21,7 @@ from ._deps import AgentDeps, json_deps
 from ._describe import describe
 from ._errors import ERROR_METADATA_KEY, Failure, agent_not_found, classify, worker_stopping
 from ._events import EventTranslator, EventWriter
+from ._frame_context import FrameContext
 from ._proto.axon.v1 import describe_pb2, run_pb2
 from ._result import to_response
 from ._run import ModelCache, build_run_kwargs, run_id_of
@@ -161,7 +162,9 @@ class AgentService:
             except Exception as error:
                 await _abort(context, self._failure(error, request, run_id))
             # Events ready at once cross in one message (EventWriter); a lone one goes out at once.
-            writer = EventWriter(context.write)
+            # Local frames can write at once, in `put`: no hop to the writer's task for a lone token.
+            write_now = context.write_now if isinstance(context, FrameContext) else None
+            writer = EventWriter(context.write, write_now)
             try:
                 # Closed here, in this task, if the write fails: a generator left to the garbage collector
                 # would unwind pydantic-ai's run in another context (pydantic/pydantic-ai#5132).
