@@ -33,6 +33,8 @@ __all__ = ["serve"]
 logger = logging.getLogger("axon_worker.server")
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
+_FLUSH_SECONDS = 1.0
+"""How long a stopping server lets calls whose handlers returned send their last messages."""
 _SIGNALS = ("SIGTERM", "SIGINT")
 
 # CPython's GIL switch interval stays at its default: 0.5 ms (for grpc.aio's poller thread) measured
@@ -134,6 +136,10 @@ async def _drain(
     logger.info("stopping (%s): %d run(s) in flight, grace %.1fs", reason, service.active_runs, grace)
     service.drain()
     await health.enter_graceful_shutdown()
-    if not await service.wait_idle(grace):
+    idle = await service.wait_idle(grace)
+    if not idle:
         logger.warning("grace period over: cancelling %d run(s)", service.active_runs)
-    await server.stop(0)
+    # A run that just ended may still have its last message and status in grpc's queues: stop(0)
+    # would cancel the call before they leave (the client saw the stream end without its final
+    # event). Finished calls complete within the short grace; an open health Watch is cut after it.
+    await server.stop(_FLUSH_SECONDS if idle else 0)
