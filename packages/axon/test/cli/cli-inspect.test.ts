@@ -15,7 +15,7 @@ describe("axon agents, status, doctor and help", () => {
     const { code, stdout } = await runCaptured(["status", "--config", CLI_CONFIG]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^AGENT\s+#\s+STATE\s+PID/);
-    expect(stdout).toMatch(/echo\s+0\s+ready\s+\d+\s+fork\s/);
+    expect(stdout).toMatch(/echo\s+0\s+ready\s+\d+\s+fork\s+frames\s/);
     expect(stdout).toMatch(/tools\s+0\s+ready\s+\d+/);
   });
 

@@ -24,7 +24,18 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
 
 export function formatStatus(workers: WorkerStatus[]): string {
   return formatTable(
-    ["AGENT", "#", "STATE", "PID/ADDRESS", "STARTED", "IN-FLIGHT", "QUEUED", "RESTARTS", "UPTIME"],
+    [
+      "AGENT",
+      "#",
+      "STATE",
+      "PID/ADDRESS",
+      "STARTED",
+      "TRANSPORT",
+      "IN-FLIGHT",
+      "QUEUED",
+      "RESTARTS",
+      "UPTIME",
+    ],
     workers.map((w) => [
       w.agent,
       String(w.instance),
@@ -33,6 +44,8 @@ export function formatStatus(workers: WorkerStatus[]): string {
       w.pid !== undefined ? String(w.pid) : w.kind === "remote" ? (w.address ?? "-") : "-",
       // Forked from its environment's template, spawned, or another machine's (docs/supervision.md).
       w.kind === "remote" ? "remote" : (w.startedBy ?? "-"),
+      // What runs reach it by: local frames or gRPC (docs/worker-protocol.md); unknown until ready.
+      w.transport ?? "-",
       String(w.inFlight),
       String(w.queued),
       String(w.restarts),
