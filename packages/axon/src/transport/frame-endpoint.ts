@@ -1,6 +1,5 @@
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { type AxonError, isAxonError } from "../errors/axon-error.js";
-import { InternalError } from "../errors/worker-errors.js";
 import { RunEvent as ProtoRunEvent, RunRequest, RunResponse } from "../gen/axon/v1/run.js";
 import { callErrorMapper } from "./call-error.js";
 import type { FrameClient } from "./frame-client.js";
@@ -96,30 +95,14 @@ export function createFrameEndpoint(options: FrameEndpointOptions): WorkerEndpoi
             else if (got === FrameKind.error) settle(failed(payload));
           };
         } else {
-          let final: RunResponse | undefined;
           // The same ordered delivery as over gRPC: a consumer behind pauses this call only.
-          const delivery = createEventDelivery(
-            call.onEvent,
-            {
-              pause: () => client.signal(FrameKind.pause, callId),
-              resume: () => client.signal(FrameKind.resume, callId),
-            },
-            (response) => {
-              final = response;
-            },
-          );
-          const { agent, runId } = call;
+          const delivery = createEventDelivery(call.onEvent, {
+            pause: () => client.signal(FrameKind.pause, callId),
+            resume: () => client.signal(FrameKind.resume, callId),
+          });
           onFrame = (got, payload) => {
             if (got === FrameKind.event) delivery.push(ProtoRunEvent.decode(payload));
-            else if (got === FrameKind.end)
-              delivery.whenDelivered(() =>
-                settle(
-                  final
-                    ? undefined
-                    : new InternalError({ message: "the stream ended without a final event", agent, runId }),
-                  final,
-                ),
-              );
+            else if (got === FrameKind.end) delivery.whenEnded(call, settle);
             // What the run produced before it failed reaches the consumer first, in order.
             else if (got === FrameKind.error) {
               const error = failed(payload);

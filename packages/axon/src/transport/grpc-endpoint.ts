@@ -2,7 +2,6 @@ import type { ClientReadableStream, ClientUnaryCall, ServiceError } from "@grpc/
 import { status } from "@grpc/grpc-js";
 import { type AxonError, isAxonError } from "../errors/axon-error.js";
 import { AgentUnavailableError } from "../errors/host-errors.js";
-import { InternalError } from "../errors/worker-errors.js";
 import type { RunEvent as ProtoRunEvent, RunResponse } from "../gen/axon/v1/run.js";
 import { callErrorMapper } from "./call-error.js";
 import { createEventDelivery } from "./map-run-event.js";
@@ -53,28 +52,17 @@ export function createGrpcEndpoint(options: GrpcEndpointOptions): WorkerEndpoint
           );
         } else {
           const stream = client.agentService.runStream(call.request, call.metadata, options);
-          let final: RunResponse | undefined;
           // A message is one event or a batch of them (protocol 2); both go through one ordered
           // delivery that stops while the consumer is behind and resumes where it stopped.
-          const delivery = createEventDelivery(call.onEvent, stream, (response) => {
-            final = response;
-          });
+          const delivery = createEventDelivery(call.onEvent, stream);
           stream.on("data", (message: ProtoRunEvent) => delivery.push(message));
           stream.on("error", (error: ServiceError) => settle(error));
           stream.on("status", (s) => {
             if (s.code !== status.OK) return;
-            const { agent, runId } = call;
             // grpc-js emits the status as soon as it arrives, before messages buffered while the
             // stream was paused for a slow consumer: settle once they were read ('end') and
             // every event of the last batch was delivered.
-            const delivered = () =>
-              delivery.whenDelivered(() => {
-                if (final) settle(undefined, final);
-                else
-                  settle(
-                    new InternalError({ message: "the stream ended without a final event", agent, runId }),
-                  );
-              });
+            const delivered = () => delivery.whenEnded(call, settle);
             if (stream.readableEnded) delivered();
             else stream.once("end", delivered);
           });

@@ -1,5 +1,8 @@
+import type { AxonError } from "../errors/axon-error.js";
+import { InternalError } from "../errors/worker-errors.js";
 import type { RunEvent as ProtoRunEvent, RunResponse } from "../gen/axon/v1/run.js";
 import type { RunEvent, RunResult } from "../run/run-types.js";
+import type { CallContext } from "./map-grpc-error.js";
 import type { EventSink } from "./worker-endpoint.js";
 
 /** What the stream delivery needs of a grpc-js stream: flow control. */
@@ -16,23 +19,20 @@ export function unbatch(message: ProtoRunEvent): ProtoRunEvent[] {
 /**
  * Hands a stream's events to `onEvent` one at a time, in order, batches unpacked. When `onEvent`
  * returns a promise (the consumer is behind), delivery stops and the stream is paused until it
- * settles; events of a batch that were not delivered yet wait in order. The final response goes to
- * `onFinal` in its place in the order.
+ * settles; events of a batch that were not delivered yet wait in order. The final response is
+ * kept, in its place in the order, for `whenEnded`.
  */
-export function createEventDelivery(
-  onEvent: EventSink,
-  stream: Pausable,
-  onFinal: (response: RunResponse) => void,
-) {
+export function createEventDelivery(onEvent: EventSink, stream: Pausable) {
   const queue: ProtoRunEvent[] = [];
   let head = 0;
+  let final: RunResponse | undefined;
   let waiting = false;
   let onDrained: (() => void) | undefined;
   const drain = () => {
     while (head < queue.length) {
       const message = queue[head++] as ProtoRunEvent;
       if (message.event?.$case === "final") {
-        onFinal(message.event.value);
+        final = message.event.value;
         continue;
       }
       const event = toRunEvent(message);
@@ -54,16 +54,28 @@ export function createEventDelivery(
     onDrained = undefined;
     done?.();
   };
+  /** Runs `then` once every event received so far was delivered (at once when none waits). */
+  const whenDelivered = (then: () => void) => {
+    if (!waiting && head >= queue.length) then();
+    else onDrained = then;
+  };
   return {
     /** One message off the wire. */
     push(message: ProtoRunEvent) {
       queue.push(...unbatch(message));
       if (!waiting) drain();
     },
-    /** Runs `then` once every event received so far was delivered (at once when none waits). */
-    whenDelivered(then: () => void) {
-      if (!waiting && head >= queue.length) then();
-      else onDrained = then;
+    whenDelivered,
+    /**
+     * The stream ended well: once every event was delivered, `settle` gets its final response, or
+     * an `InternalError` when the stream carried none.
+     */
+    whenEnded(call: CallContext, settle: (error: AxonError | undefined, response?: RunResponse) => void) {
+      whenDelivered(() => {
+        const { agent, runId } = call;
+        if (final) settle(undefined, final);
+        else settle(new InternalError({ message: "the stream ended without a final event", agent, runId }));
+      });
     },
   };
 }
