@@ -100,18 +100,20 @@ class FrameContext:
         if self.finished:
             raise CallAborted("the call is over")
         payload = message.SerializeToString()
-        if len(payload) > link.max_message_bytes:
+        if not self._send_event(payload):
             self._refuse(len(payload))
             raise CallAborted("a RunEvent over --max-message-bytes")
-        link.transport.write(frame(EVENT, self.call_id, payload))
 
     def write_now(self, message: run_pb2.RunEvent) -> bool:
         """`write` without waiting: False (nothing written) when it would have to wait or fail."""
         if self._held is not None or not self._link.writable.is_set() or self.finished:
             return False
-        payload = message.SerializeToString()
+        return self._send_event(message.SerializeToString())  # over the limit: `write` refuses it
+
+    def _send_event(self, payload: bytes) -> bool:
+        """One EVENT frame; False (nothing written) for a payload over --max-message-bytes."""
         if len(payload) > self._link.max_message_bytes:
-            return False  # `write` refuses it, with its error
+            return False
         self._link.transport.write(frame(EVENT, self.call_id, payload))
         return True
 
