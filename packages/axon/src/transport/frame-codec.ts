@@ -36,7 +36,7 @@ export function controlFrame(kind: number, callId: number): Buffer {
 
 /**
  * A RUN or STREAM frame: the deadline's remaining ms (0: none), the trace context, the
- * encoded `RunRequest`. `traceparent` is W3C ASCII of 55 bytes; longer is not one and is dropped.
+ * encoded `RunRequest`. `traceparent` is W3C ASCII (55 bytes); one over the field's 255 is dropped.
  */
 export function runFrame(
   kind: number,

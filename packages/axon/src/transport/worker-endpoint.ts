@@ -19,7 +19,7 @@ export interface EndpointCall {
   agent: string;
   runId: string;
   request: RunRequest;
-  /** Trace context and the like, sent as gRPC metadata. */
+  /** Trace context and the like, sent as gRPC metadata (over local frames, only `traceparent` travels). */
   metadata: Metadata;
   /** Cancels the call on the worker. */
   signal: AbortSignal;
